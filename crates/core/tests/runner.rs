@@ -1,0 +1,293 @@
+//! The runner against the loopback lab: concurrency, the overall deadline,
+//! cancellation and the event stream.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use md_lab::{Lab, LabConfig};
+use meeting_doctor_core::trust::{load_pem_files, Trust};
+use meeting_doctor_core::{
+    run, CancellationToken, Context, Mode, Plan, Profile, RunEvent, RunOptions, Status,
+};
+
+/// A profile whose every target is in the lab. `silent` points everything at
+/// servers that never answer. No `[dns]` section: the system resolver would
+/// ask the machine's own DNS server, which is not ours to query (the
+/// namespace tests of the CLI cover DNS).
+fn lab_profile(lab: &Lab, silent: bool, probe_ms: u64, total_ms: u64) -> Profile {
+    let http = if silent { lab.tcp_silent } else { lab.http };
+    let (tcp, udp, tls) = if silent {
+        (lab.tcp_silent, lab.udp_silent, lab.tcp_silent)
+    } else {
+        (lab.tcp_open, lab.stun, lab.tls_public)
+    };
+    let text = format!(
+        r#"name = "Lab"
+[[tcp]]
+host = "127.0.0.1"
+port = {tcp_port}
+[[tcp]]
+port = 8801
+[[udp]]
+host = "127.0.0.1"
+port = {udp_port}
+[tls]
+targets = ["localhost:{tls_port}"]
+extra_roots = ["{ca}"]
+[http]
+internet = "http://{http}/ok"
+captive_portal = "http://{http}/generate_204"
+clock = "http://{http}/date-skew/0"
+status = "http://{http}/status/ok"
+download = "http://{http}/download?bytes=2000000"
+upload = "http://{http}/upload"
+[timeouts]
+probe_ms = {probe_ms}
+total_ms = {total_ms}
+"#,
+        tcp_port = tcp.port(),
+        udp_port = udp.port(),
+        tls_port = tls.port(),
+        ca = lab.public_ca_pem.display(),
+    );
+    Profile::from_toml(&text, "lab.toml", std::path::Path::new("/")).unwrap()
+}
+
+fn context(lab: &Lab, profile: Profile) -> Context {
+    let extra = load_pem_files(std::slice::from_ref(&lab.public_ca_pem)).unwrap();
+    Context::with_trust(profile, Trust::from_parts(extra, vec![], vec![])).unwrap()
+}
+
+#[tokio::test]
+async fn healthy_lab_passes_everything_it_can_test() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let profile = lab_profile(&lab, false, 1500, 6000);
+    let ctx = context(&lab, profile.clone());
+    let plan = Plan::for_profile(&profile);
+    let out = run(
+        &plan,
+        &ctx,
+        RunOptions::default(),
+        None,
+        CancellationToken::new(),
+    )
+    .await;
+    assert!(!out.deadline_hit && !out.cancelled);
+    for f in &out.findings {
+        let want = if f.id == "tcp.8801" {
+            Status::Unknown
+        } else {
+            Status::Pass
+        };
+        assert_eq!(f.status, want, "{}: {} | {}", f.id, f.summary, f.detail);
+    }
+    let ids: Vec<&str> = out.findings.iter().map(|f| f.id.as_str()).collect();
+    for id in [
+        "internet",
+        "captive_portal",
+        "tls",
+        "clock",
+        "service_status",
+        "latency",
+        "jitter",
+        "loss",
+        "bandwidth",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}
+
+#[tokio::test]
+async fn silent_targets_cost_about_one_timeout_not_one_each() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let step = 500;
+    let profile = lab_profile(&lab, true, step, 10_000);
+    let ctx = context(&lab, profile.clone());
+    let plan = Plan::for_profile(&profile);
+    let silent_probes = plan.probes.len() - 1; // all but the host-less tcp.8801
+    assert!(silent_probes >= 8, "{silent_probes}");
+
+    let start = Instant::now();
+    let out = run(
+        &plan,
+        &ctx,
+        RunOptions::default(),
+        None,
+        CancellationToken::new(),
+    )
+    .await;
+    let concurrent = start.elapsed();
+    assert!(
+        out.findings.iter().all(|f| f.status != Status::Pass),
+        "a silent network passed something"
+    );
+    // One after another this costs at least one step per probe.
+    let start = Instant::now();
+    let seq = run(
+        &plan,
+        &ctx,
+        RunOptions {
+            mode: Mode::Sequential,
+            deadline: None,
+        },
+        None,
+        CancellationToken::new(),
+    )
+    .await;
+    let sequential = start.elapsed();
+    assert!(seq.findings.iter().all(|f| f.status != Status::Pass));
+    assert!(
+        sequential >= Duration::from_millis(step * silent_probes as u64 * 9 / 10),
+        "sequential {sequential:?}"
+    );
+    // Concurrently: the slowest probe's budget, far below N steps.
+    assert!(
+        concurrent < Duration::from_millis(step * silent_probes as u64 / 2),
+        "concurrent {concurrent:?} for {silent_probes} silent probes"
+    );
+    eprintln!(
+        "{silent_probes} silent probes: concurrent {concurrent:?}, sequential {sequential:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_overall_deadline_cuts_slow_checks_with_a_reason() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let profile = lab_profile(&lab, true, 2000, 2000);
+    let ctx = context(&lab, profile.clone());
+    let plan = Plan::for_profile(&profile);
+    let start = Instant::now();
+    let out = run(
+        &plan,
+        &ctx,
+        RunOptions {
+            deadline: Some(Duration::from_millis(600)),
+            ..Default::default()
+        },
+        None,
+        CancellationToken::new(),
+    )
+    .await;
+    let elapsed = start.elapsed();
+    assert!(out.deadline_hit);
+    assert!(
+        elapsed >= Duration::from_millis(600) && elapsed < Duration::from_millis(2000),
+        "{elapsed:?}"
+    );
+    assert_eq!(
+        out.findings.len(),
+        plan.check_ids().len(),
+        "every check reports"
+    );
+    let cut: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.evidence["stopped_by"] == "total_ms")
+        .collect();
+    assert!(cut.len() >= 8, "{}", cut.len());
+    for f in cut {
+        assert_eq!(f.status, Status::Unknown);
+        assert!(f.summary.contains("overall time limit"), "{}", f.summary);
+    }
+}
+
+#[tokio::test]
+async fn cancel_stops_promptly_and_marks_the_rest_skipped() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let profile = lab_profile(&lab, true, 3000, 6000);
+    let ctx = context(&lab, profile.clone());
+    let plan = Plan::for_profile(&profile);
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        c2.cancel();
+    });
+    let start = Instant::now();
+    let out = run(&plan, &ctx, RunOptions::default(), None, cancel).await;
+    assert!(out.cancelled);
+    assert!(
+        start.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        start.elapsed()
+    );
+    let skipped: Vec<_> = out
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Skipped)
+        .collect();
+    assert!(skipped.len() >= 8);
+    assert!(skipped.iter().all(|f| f.summary.contains("cancelled")));
+}
+
+#[tokio::test]
+async fn events_start_and_finish_every_check_once() {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let profile = lab_profile(&lab, false, 1500, 6000);
+    let ctx = context(&lab, profile.clone());
+    let plan = Plan::for_profile(&profile);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let out = run(
+        &plan,
+        &ctx,
+        RunOptions::default(),
+        Some(tx),
+        CancellationToken::new(),
+    )
+    .await;
+    let mut started = HashMap::new();
+    let mut finished = HashMap::new();
+    let mut order = Vec::new();
+    while let Some(e) = rx.recv().await {
+        match e {
+            RunEvent::Started { id, title } => {
+                assert!(!title.is_empty());
+                *started.entry(id.clone()).or_insert(0) += 1;
+                order.push(("s", id));
+            }
+            RunEvent::Finished { finding } => {
+                *finished.entry(finding.id.clone()).or_insert(0) += 1;
+                order.push(("f", finding.id));
+            }
+        }
+    }
+    for id in plan.check_ids() {
+        assert_eq!(started.get(&id), Some(&1), "{id} started");
+        assert_eq!(finished.get(&id), Some(&1), "{id} finished");
+        let s = order
+            .iter()
+            .position(|(k, i)| *k == "s" && *i == id)
+            .unwrap();
+        let f = order
+            .iter()
+            .position(|(k, i)| *k == "f" && *i == id)
+            .unwrap();
+        assert!(s < f, "{id} finished before it started");
+    }
+    assert_eq!(out.findings.len(), plan.check_ids().len());
+}
+
+#[test]
+fn only_selects_ids_and_families_and_rejects_unknown_ones() {
+    let p = Profile::builtin();
+    let plan = Plan::for_profile(&p)
+        .only(&["dns".into(), "tcp.443".into(), "udp".into()])
+        .unwrap();
+    let ids = plan.check_ids();
+    assert!(ids.contains(&"dns.system".to_string()) && ids.contains(&"dns.reference".to_string()));
+    assert!(ids.contains(&"tcp.443".to_string()) && !ids.contains(&"tcp.8801".to_string()));
+    assert!(ids.iter().filter(|i| i.starts_with("udp.")).count() >= 3);
+    assert!(!ids.contains(&"internet".to_string()));
+    // A family prefix must stop at a dot: "dn" is not "dns".
+    let e = Plan::for_profile(&p)
+        .only(&["dn".into()])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unknown check id \"dn\"") && e.contains("dns.system"),
+        "{e}"
+    );
+    // Picking one id of a multi-finding probe reports only that one.
+    let plan = Plan::for_profile(&p).only(&["jitter".into()]).unwrap();
+    assert_eq!(plan.check_ids(), vec!["jitter".to_string()]);
+}
