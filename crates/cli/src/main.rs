@@ -1,0 +1,227 @@
+//! `meeting-doctor`: the engine from a terminal, for technicians and scripts.
+//! A thin shell: each subcommand makes one call into meeting-doctor-core.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use meeting_doctor_core::{
+    self as core, CancellationToken, Context, Plan, Profile, Report, RunOptions,
+};
+
+mod render;
+
+/// Exit codes (part of the contract).
+const EXIT_HEALTHY: u8 = 0;
+const EXIT_PROBLEMS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_INTERNAL: u8 = 3;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "meeting-doctor",
+    version,
+    about = "Find out why the Zoom app cannot connect (errors 104101–104118, 10002, 5003…).",
+    long_about = "Find out why the Zoom app cannot connect (errors 104101–104118, 10002, 5003…).\n\n\
+Checks, all at once and within a few seconds: internet access, Wi-Fi sign-in pages, \
+name lookup (this computer's DNS against public resolvers), Zoom's TCP and UDP ports \
+(UDP by real STUN exchanges), the TLS certificate chain (catching SSL inspection), the \
+computer's clock, Zoom's status page, latency, jitter, loss and speed.\n\n\
+A check passes only on positive evidence; what could not be tested says so (\"unknown\").",
+    after_help = "Exit codes: 0 healthy, 1 problems found, 2 usage or input error, 3 internal error.\n\n\
+Examples:\n  meeting-doctor check                      live checklist\n  meeting-doctor check -v                   with the technical detail under each line\n  meeting-doctor check --json > report.json for a ticket or a script\n  meeting-doctor check --only dns,tcp.443   just those checks\n  meeting-doctor check --profile lab.toml   another service or a test lab"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the checks and show what is wrong.
+    Check(CheckArgs),
+    /// Print the profile in use (the built-in Zoom one unless --profile).
+    Profile {
+        /// Profile file (TOML) to show instead of the built-in one.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// Profile file (TOML) replacing the built-in Zoom profile.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Print the report as JSON (schema meeting-doctor/report/v1) on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Only these checks: ids or families, comma-separated (e.g. dns,tcp.443,udp).
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    only: Vec<String>,
+    /// Overall time limit, replacing the profile's total_ms (e.g. 6s, 2500ms).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// Show the technical detail under each check.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Never draw the progress line (it is drawn only on a terminal anyway).
+    #[arg(long)]
+    no_progress: bool,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (s, 1.0)
+    };
+    match num.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v * scale >= 0.05 && v * scale <= 600.0 => {
+            Ok(Duration::from_secs_f64(v * scale))
+        }
+        _ => Err(format!(
+            "expected a duration from 50ms to 600s, such as 6s or 2500ms, found {s:?}"
+        )),
+    }
+}
+
+fn load_profile(path: Option<&PathBuf>) -> core::Result<Profile> {
+    match path {
+        Some(p) => Profile::load(p),
+        None => Ok(Profile::builtin()),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let code = match cli.command {
+        Command::Check(args) => check(args),
+        Command::Profile { profile } => match load_profile(profile.as_ref()) {
+            Ok(p) => match toml::to_string_pretty(&p) {
+                Ok(t) => {
+                    println!("# source: {}\n{t}", p.source);
+                    EXIT_HEALTHY
+                }
+                Err(e) => fail(EXIT_INTERNAL, &e.to_string()),
+            },
+            Err(e) => fail(EXIT_USAGE, &e.to_string()),
+        },
+    };
+    ExitCode::from(code)
+}
+
+fn fail(code: u8, message: &str) -> u8 {
+    eprintln!("meeting-doctor: {message}");
+    code
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let profile = match load_profile(args.profile.as_ref()) {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let plan = Plan::for_profile(&profile);
+    let plan = if args.only.is_empty() {
+        plan
+    } else {
+        match plan.only(&args.only) {
+            Ok(p) => p,
+            Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_INTERNAL, &format!("cannot start: {e}")),
+    };
+    let result = runtime.block_on(async {
+        let ctx = Context::new(profile.clone())?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        let cancel = CancellationToken::new();
+        let view = render::Live::new(&plan, &profile, !args.json, args.verbose, !args.no_progress);
+        let printer = tokio::spawn(view.consume(rx));
+        let ctrl_c = {
+            let cancel = cancel.clone();
+            tokio::spawn(async move {
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    cancel.cancel();
+                }
+            })
+        };
+        let outcome = core::run(
+            &plan,
+            &ctx,
+            RunOptions {
+                deadline: args.timeout,
+                ..Default::default()
+            },
+            Some(tx),
+            cancel,
+        )
+        .await;
+        ctrl_c.abort();
+        let _ = printer.await;
+        Ok::<_, core::Error>(Report::new(&profile, outcome))
+    });
+    // getaddrinfo may still be blocked in a thread on a silent network: do
+    // not wait for it, the report is complete.
+    runtime.shutdown_background();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let mut out = std::io::stdout().lock();
+    let written = if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
+    } else {
+        render::summary(&mut out, &report, std::io::stdout().is_terminal())
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(EXIT_INTERNAL, &format!("cannot write the report: {e}"));
+        }
+    }
+    if report.healthy() {
+        EXIT_HEALTHY
+    } else {
+        EXIT_PROBLEMS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("6s"), Ok(Duration::from_secs(6)));
+        assert_eq!(parse_duration("2500ms"), Ok(Duration::from_millis(2500)));
+        assert_eq!(parse_duration("1.5"), Ok(Duration::from_millis(1500)));
+        for bad in ["", "s", "-1s", "10ms", "1h", "NaNs", "1e9"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

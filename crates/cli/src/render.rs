@@ -1,0 +1,206 @@
+//! What a technician sees in the terminal: a live checklist (one line per
+//! check as it finishes, a progress line while waiting) and a summary.
+
+use std::collections::BTreeSet;
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use console::style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use meeting_doctor_core::{Finding, Plan, Profile, Report, RunEvent, Status};
+use tokio::sync::mpsc::UnboundedReceiver;
+
+/// Symbol and word for a status: shape, colour and a word together.
+pub fn mark(status: Status) -> String {
+    let (sym, word) = match status {
+        Status::Pass => ("✔", "pass"),
+        Status::Warn => ("!", "warn"),
+        Status::Fail => ("✘", "fail"),
+        Status::Unknown => ("?", "unknown"),
+        Status::Skipped => ("–", "skipped"),
+    };
+    let text = format!("{sym} {word:<7}");
+    match status {
+        Status::Pass => style(text).green().to_string(),
+        Status::Warn => style(text).yellow().to_string(),
+        Status::Fail => style(text).red().bold().to_string(),
+        Status::Unknown | Status::Skipped => style(text).dim().to_string(),
+    }
+}
+
+pub fn line(f: &Finding, verbose: bool) -> String {
+    let mut s = format!(
+        "{} {}: {}",
+        mark(f.status),
+        style(&f.title).bold(),
+        f.summary
+    );
+    if verbose && !f.detail.is_empty() {
+        for l in f.detail.lines() {
+            s.push_str(&format!("\n            {}", style(l).dim()));
+        }
+    }
+    s
+}
+
+/// The live view of a run.
+pub struct Live {
+    show_lines: bool,
+    verbose: bool,
+    bar: ProgressBar,
+    pending: BTreeSet<String>,
+    header: String,
+}
+
+impl Live {
+    pub fn new(
+        plan: &Plan,
+        profile: &Profile,
+        show_lines: bool,
+        verbose: bool,
+        progress: bool,
+    ) -> Live {
+        let ids = plan.check_ids();
+        let draw = if progress && io::stderr().is_terminal() {
+            ProgressDrawTarget::stderr()
+        } else {
+            ProgressDrawTarget::hidden()
+        };
+        let bar = ProgressBar::with_draw_target(Some(ids.len() as u64), draw);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {pos} of {len} checks done — waiting for {msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        bar.enable_steady_tick(Duration::from_millis(100));
+        let source = if profile.source == "built-in" {
+            "built-in profile".to_string()
+        } else {
+            format!("profile {}", profile.source)
+        };
+        Live {
+            show_lines,
+            verbose,
+            bar,
+            pending: BTreeSet::new(),
+            header: format!(
+                "Meeting Doctor — checking this connection for {} ({source})",
+                profile.name
+            ),
+        }
+    }
+
+    fn say(&self, text: &str) {
+        if !self.show_lines {
+            return;
+        }
+        if self.bar.is_hidden() {
+            println!("{text}");
+        } else {
+            self.bar.println(text);
+        }
+    }
+
+    pub async fn consume(mut self, mut rx: UnboundedReceiver<RunEvent>) {
+        self.say(&style(&self.header).bold().to_string());
+        while let Some(event) = rx.recv().await {
+            match event {
+                RunEvent::Started { title, .. } => {
+                    self.pending.insert(title);
+                }
+                RunEvent::Finished { finding } => {
+                    self.pending.remove(&finding.title);
+                    self.bar.inc(1);
+                    self.say(&line(&finding, self.verbose));
+                }
+            }
+            let waiting: Vec<&str> = self.pending.iter().map(String::as_str).take(2).collect();
+            let more = self.pending.len().saturating_sub(2);
+            self.bar.set_message(format!(
+                "{}{}",
+                waiting.join(", "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        self.bar.finish_and_clear();
+    }
+}
+
+/// The closing summary under the live list.
+pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<()> {
+    let words = |s: Status, n: usize| match s {
+        Status::Pass => format!("{n} passed"),
+        Status::Warn => format!("{n} with warnings"),
+        Status::Fail => format!("{n} failed"),
+        Status::Unknown => format!("{n} couldn't be checked"),
+        Status::Skipped => format!("{n} skipped"),
+    };
+    let counts: Vec<String> = report
+        .tally()
+        .into_iter()
+        .map(|(s, n)| words(s, n))
+        .collect();
+    writeln!(out)?;
+    let run = &report.run;
+    let timing = format!("{:.1} s", run.elapsed_ms as f64 / 1000.0);
+    if run.cancelled {
+        writeln!(
+            out,
+            "{}",
+            style("Cancelled before all checks finished.").yellow()
+        )?;
+    } else if run.deadline_hit {
+        writeln!(
+            out,
+            "{}",
+            style(format!(
+                "Some checks did not finish within the {:.0}-second limit.",
+                run.deadline_ms as f64 / 1000.0
+            ))
+            .yellow()
+        )?;
+    }
+    let problems: Vec<&Finding> = report
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
+        .collect();
+    if problems.is_empty() {
+        writeln!(
+            out,
+            "{} {}",
+            style("Nothing wrong found.").green().bold(),
+            if report.checks.iter().any(|c| c.status == Status::Unknown) {
+                "Some things couldn't be checked; see \"?\" above."
+            } else {
+                "Zoom should be able to connect from here."
+            }
+        )?;
+    } else {
+        writeln!(
+            out,
+            "{}",
+            style(format!(
+                "{} problem{} found:",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            ))
+            .red()
+            .bold()
+        )?;
+        for p in problems {
+            writeln!(out, "  {} {}", mark(p.status), p.summary)?;
+        }
+    }
+    writeln!(
+        out,
+        "{} ({timing}). Add -v for the technical detail, --json for a full report.",
+        counts.join(", ")
+    )?;
+    Ok(())
+}
