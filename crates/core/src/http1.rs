@@ -227,4 +227,20 @@ mod tests {
             assert!(parse_head(bad).is_err(), "{bad:?}");
         }
     }
+
+    #[test]
+    fn random_heads_never_panic() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(7230);
+        let alphabet = b"HTTP/1.0 2345:\r\n abcXYZ\xff\x00";
+        for _ in 0..20_000 {
+            let len = rng.random_range(0..80);
+            let head: Vec<u8> = (0..len)
+                .map(|_| alphabet[rng.random_range(0..alphabet.len())])
+                .collect();
+            if let Ok((status, _)) = parse_head(&head) {
+                assert!((100..600).contains(&status));
+            }
+        }
+    }
 }

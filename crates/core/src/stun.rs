@@ -279,4 +279,28 @@ mod tests {
             Err(StunError::BadAttribute(_))
         ));
     }
+
+    #[test]
+    fn random_datagrams_never_panic_and_never_pass() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand::rngs::StdRng::seed_from_u64(5389);
+        for i in 0..20_000 {
+            let len = rng.random_range(0..120);
+            let mut msg: Vec<u8> = (0..len).map(|_| rng.random()).collect();
+            // Half of them look like a STUN success for our transaction.
+            if i % 2 == 0 && msg.len() >= 20 {
+                let body = (msg.len() - 20) & !3;
+                msg.truncate(20 + body);
+                msg[0..2].copy_from_slice(&BINDING_SUCCESS.to_be_bytes());
+                msg[2..4].copy_from_slice(&(body as u16).to_be_bytes());
+                msg[4..8].copy_from_slice(&MAGIC_COOKIE.to_be_bytes());
+                msg[8..20].copy_from_slice(&TXID);
+            }
+            if parse_binding_response(&msg, &TXID).is_ok() {
+                // Anything accepted must really be a success for our id.
+                assert_eq!(&msg[8..20], &TXID);
+                assert_eq!(&msg[0..2], &BINDING_SUCCESS.to_be_bytes());
+            }
+        }
+    }
 }

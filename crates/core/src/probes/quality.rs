@@ -156,6 +156,15 @@ pub fn jitter(v: &[f64]) -> Option<f64> {
         .then(|| v.windows(2).map(|w| (w[1] - w[0]).abs()).sum::<f64>() / (v.len() - 1) as f64)
 }
 
+/// A measurement rounded for a person: whole above 10, one decimal below.
+pub fn round_for_people(v: f64) -> f64 {
+    if v.abs() >= 10.0 {
+        v.round()
+    } else {
+        (v * 10.0).round() / 10.0
+    }
+}
+
 fn rate(value: f64, warn: f64, fail: f64) -> Status {
     if value > fail {
         Status::Fail
@@ -189,7 +198,7 @@ pub async fn check(
         Some(match net::resolve_system(&host.0, t.port.0, step).await {
             Ok(addrs) => (
                 format!("{}:{}", host, t.port.0),
-                stun_burst(addrs[0], step + Duration::from_millis(500)).await,
+                stun_burst(addrs[0], step).await,
             ),
             Err(e) => (format!("{}:{}", host, t.port.0), Err(e.to_string())),
         })
@@ -208,14 +217,14 @@ pub async fn check(
             let m = median(samples);
             let status = rate(m, LATENCY_WARN_MS, LATENCY_FAIL_MS);
             let summary = match status {
-                Status::Pass => format!("The delay to Zoom is low ({} ms).", m.round()),
+                Status::Pass => format!("The delay to Zoom is low ({} ms).", round_for_people(m)),
                 Status::Warn => format!(
                     "The delay to Zoom is high ({} ms); people may talk over each other.",
-                    m.round()
+                    round_for_people(m)
                 ),
                 _ => format!(
                     "The delay to Zoom is very high ({} ms); calls will lag badly.",
-                    m.round()
+                    round_for_people(m)
                 ),
             };
             Finding::new("latency", status, summary)
@@ -281,7 +290,7 @@ pub async fn check(
         }) {
         Some((target, samples, what)) => {
             let j = jitter(samples).unwrap_or(0.0);
-            let j = (j * 10.0).round() / 10.0;
+            let j = round_for_people(j);
             let status = rate(j, JITTER_WARN_MS, JITTER_FAIL_MS);
             let summary = match status {
                 Status::Pass => format!("The connection is steady (jitter {j} ms)."),
@@ -310,7 +319,7 @@ pub async fn check(
 // 600 kbps for high-quality 1:1 video, 1.2 Mbps for 720p 1:1,
 // 3.8/3.0 Mbps for 1080p 1:1, 2.6/1.8 Mbps for 720p group video.
 const TIERS: &[(&str, f64, f64)] = &[
-    ("HD video in group meetings (1080p one-to-one)", 3.8, 3.0),
+    ("full-HD (1080p) video", 3.8, 3.0),
     ("HD video in group meetings", 2.6, 1.8),
     ("HD video in one-to-one calls", 1.2, 1.2),
     ("basic video calls", 0.6, 0.6),
@@ -356,10 +365,13 @@ async fn upload(
     let start = Instant::now();
     let mut best = None;
     for &size in UPLOAD_SIZES {
-        let left = (TRANSFER_TIME + step).saturating_sub(start.elapsed());
-        if left.is_zero() || (best.is_some() && start.elapsed() > TRANSFER_TIME / 2) {
-            break;
-        }
+        // The first upload also proves the server answers: one step for it;
+        // larger ones only while the transfer time lasts.
+        let left = match best {
+            None => step,
+            Some(_) if start.elapsed() > TRANSFER_TIME / 2 => break,
+            Some(_) => TRANSFER_TIME.saturating_sub(start.elapsed()),
+        };
         let t = Instant::now();
         match tokio::time::timeout(left, http.post(url.0.clone()).body(vec![0u8; size]).send())
             .await
@@ -386,9 +398,11 @@ pub async fn bandwidth(
     step: Duration,
 ) -> Finding {
     let down = download(http, down_url, step).await;
+    // When the download server did not answer, an upload attempt would only
+    // spend another step finding out the same.
     let up = match up_url {
-        Some(u) => Some(upload(http, u, step).await),
-        None => None,
+        Some(u) if down.is_ok() => Some(upload(http, u, step).await),
+        _ => None,
     };
     judge_bandwidth(
         down.map(|(b, d)| mbps(b, d)),
@@ -425,27 +439,28 @@ pub fn judge_bandwidth(down: Result<f64, String>, up: Option<Result<f64, String>
         "zoom_needs_mbps": TIERS.iter().map(|(what, u, d)| json!({ "for": what, "up": u, "down": d })).collect::<Vec<_>>(),
     });
     let detail = format!("download {down} Mbps, {up_text}; Zoom needs 0.6 Mbps each way for basic video, 1.2 for HD one-to-one, 2.6 up / 1.8 down for HD groups (higher is better)");
+    let (down_p, up_p) = (round_for_people(down), up_v.map(round_for_people));
     let (status, summary) = match tier {
         // Up to HD one-to-one is enough; basic-only video is a warning.
         Some(i) if i <= 2 => (
             Status::Pass,
             format!(
-                "The connection is fast enough for {} ({down} Mbps down).",
+                "The connection is fast enough for {} ({down_p} Mbps down).",
                 TIERS[i].0
             ),
         ),
         Some(i) => (
             Status::Warn,
             format!(
-                "The connection is only fast enough for {} ({down} Mbps down).",
+                "The connection is only fast enough for {} ({down_p} Mbps down).",
                 TIERS[i].0
             ),
         ),
         None => (
             Status::Fail,
             format!(
-                "The connection is too slow for video ({down} Mbps down{}).",
-                up_v.map(|u| format!(", {u} up")).unwrap_or_default()
+                "The connection is too slow for video ({down_p} Mbps down{}).",
+                up_p.map(|u| format!(", {u} up")).unwrap_or_default()
             ),
         ),
     };
@@ -469,7 +484,12 @@ mod tests {
     #[test]
     fn bandwidth_table() {
         let cases = [
-            (Ok(50.0), Some(Ok(20.0)), Status::Pass, "1080p"),
+            (
+                Ok(50.0),
+                Some(Ok(20.0)),
+                Status::Pass,
+                "full-HD (1080p) video (50 Mbps down)",
+            ),
             (Ok(2.0), Some(Ok(2.7)), Status::Pass, "group"),
             (Ok(1.5), Some(Ok(1.3)), Status::Pass, "one-to-one"),
             (Ok(0.9), Some(Ok(5.0)), Status::Warn, "basic"),

@@ -336,7 +336,13 @@ pub async fn check(targets: &[Endpoint], trust: &Trust, timeout: Duration) -> Fi
         .map(|r| r.detail.as_str())
         .collect::<Vec<_>>()
         .join("\n\n");
-    let evidence = json!({ "targets": results.iter().map(|r| &r.evidence).collect::<Vec<_>>() });
+    let mut evidence =
+        json!({ "targets": results.iter().map(|r| &r.evidence).collect::<Vec<_>>() });
+    if !trust.local_errors.is_empty() {
+        // Part of this computer's trust store was unreadable: say so, since
+        // it bears on the "trusted only here" judgement.
+        evidence["local_store_errors"] = json!(trust.local_errors);
+    }
     let mut f = Finding::new("tls", worst, summary)
         .detail(detail)
         .evidence(evidence);

@@ -266,15 +266,17 @@ fn secs(t: SystemTime) -> f64 {
 
 pub fn human_secs(s: f64) -> String {
     let s = s.abs();
-    if s < 120.0 {
-        format!("{} seconds", s.round())
-    } else if s < 7200.0 {
-        format!("{} minutes", (s / 60.0).round())
-    } else if s < 172_800.0 {
-        format!("{} hours", (s / 3600.0).round())
+    // Switch units at one and a half of the larger one, so 7199 s is "2 hours".
+    let (n, unit) = if s < 90.0 {
+        (s.round(), "second")
+    } else if s < 5400.0 {
+        ((s / 60.0).round(), "minute")
+    } else if s < 129_600.0 {
+        ((s / 3600.0).round(), "hour")
     } else {
-        format!("{} days", (s / 86400.0).round())
-    }
+        ((s / 86400.0).round(), "day")
+    };
+    format!("{n} {unit}{}", if n == 1.0 { "" } else { "s" })
 }
 
 /// `service_status`: the Statuspage `summary.json`. The "Zoom Meetings"
@@ -484,7 +486,11 @@ mod tests {
         assert_eq!(html_title("<title></title>"), None);
         assert_eq!(html_title("<title>never closed"), None);
         assert_eq!(human_secs(7200.0), "2 hours");
-        assert_eq!(human_secs(-90.0), "90 seconds");
+        assert_eq!(human_secs(-89.0), "89 seconds");
+        assert_eq!(human_secs(7199.6), "2 hours");
+        assert_eq!(human_secs(3600.0), "60 minutes");
+        assert_eq!(human_secs(1.0), "1 second");
+        assert_eq!(human_secs(86400.0 * 3.0), "3 days");
         assert_eq!(human_secs(400.0), "7 minutes");
     }
 }
