@@ -11,7 +11,7 @@ use std::process::Output;
 use std::time::{Duration, Instant};
 
 use md_lab::netns::{netns_available, start_lab_in, NetNs, NsLab};
-use md_lab::LabConfig;
+use md_lab::{LabConfig, LabProfile};
 use serde_json::Value;
 
 fn bin() -> &'static str {
@@ -63,6 +63,11 @@ impl World {
         self.lab.as_ref().expect("this world has a lab")
     }
 
+    /// Writes a lab profile (its extra root: the lab's public CA).
+    fn lab_profile(&self, name: &str, spec: &LabProfile) -> PathBuf {
+        self.profile(name, &spec.toml(&self.lab().public_ca_pem))
+    }
+
     fn profile(&self, name: &str, text: &str) -> PathBuf {
         let p = self.dir.path().join(name);
         std::fs::write(&p, text).unwrap();
@@ -99,81 +104,6 @@ impl World {
             )
         });
         (out.status.code().unwrap_or(-1), report, took)
-    }
-}
-
-/// The lab profile; `pick` chooses the lab endpoint for each part.
-struct Parts<'a> {
-    names: &'a [&'a str],
-    reference: std::net::SocketAddr,
-    tcp: std::net::SocketAddr,
-    udp: std::net::SocketAddr,
-    tls: std::net::SocketAddr,
-    http: std::net::SocketAddr,
-    captive: &'a str,
-    clock: &'a str,
-    status: &'a str,
-    probe_ms: u64,
-    total_ms: u64,
-}
-
-fn profile_text(lab: &NsLab, p: &Parts) -> String {
-    let names: Vec<String> = p.names.iter().map(|n| format!("\"{n}\"")).collect();
-    format!(
-        r#"name = "Zoom (lab)"
-[dns]
-names = [{names}]
-reference_resolvers = ["{reference}"]
-[[tcp]]
-host = "127.0.0.1"
-port = {tcp}
-[[tcp]]
-port = 8801
-[[udp]]
-host = "127.0.0.1"
-port = {udp}
-[tls]
-targets = ["localhost:{tls}"]
-extra_roots = ["{ca}"]
-[http]
-internet = "http://{http}/ok"
-captive_portal = "http://{http}{captive}"
-clock = "http://{http}{clock}"
-status = "http://{http}{status}"
-download = "http://{http}/download?bytes=3000000"
-upload = "http://{http}/upload"
-[timeouts]
-probe_ms = {probe_ms}
-total_ms = {total_ms}
-"#,
-        names = names.join(", "),
-        reference = p.reference,
-        tcp = p.tcp.port(),
-        udp = p.udp.port(),
-        tls = p.tls.port(),
-        ca = lab.public_ca_pem.display(),
-        http = p.http,
-        captive = p.captive,
-        clock = p.clock,
-        status = p.status,
-        probe_ms = p.probe_ms,
-        total_ms = p.total_ms,
-    )
-}
-
-fn healthy_parts(lab: &NsLab) -> Parts<'static> {
-    Parts {
-        names: &["ok.zoom.lab.test", "ok.web.zoom.lab.test"],
-        reference: lab.dns_reference,
-        tcp: lab.tcp_open,
-        udp: lab.stun,
-        tls: lab.tls_public,
-        http: lab.http,
-        captive: "/generate_204",
-        clock: "/date-skew/0",
-        status: "/status/ok",
-        probe_ms: 2000,
-        total_ms: 6000,
     }
 }
 
@@ -218,7 +148,7 @@ fn healthy_lab_is_all_pass_and_exit_0() {
     let w = World::new(true);
     let lab = w.lab();
     let before = lab.counters();
-    let profile = w.profile("healthy.toml", &profile_text(lab, &healthy_parts(lab)));
+    let profile = w.lab_profile("healthy.toml", &lab.healthy());
     let (code, report, _) = w.check_json(&profile, &[]);
     for (id, status) in statuses(&report) {
         let want = if id == "tcp.8801" { "unknown" } else { "pass" };
@@ -269,18 +199,7 @@ fn each_broken_part_of_the_lab_shows_its_own_status() {
     }
     let w = World::new(true);
     let lab = w.lab();
-    let parts = Parts {
-        names: &["sinkhole.zoom.lab.test", "blockedlocal.web.zoom.lab.test"],
-        tcp: lab.tcp_closed,
-        udp: lab.udp_silent,
-        tls: lab.tls_inspected,
-        captive: "/portal",
-        clock: "/date-skew/-7200",
-        status: "/status/outage",
-        probe_ms: 1000,
-        ..healthy_parts(lab)
-    };
-    let profile = w.profile("broken.toml", &profile_text(lab, &parts));
+    let profile = w.lab_profile("broken.toml", &lab.broken());
     // This computer trusts the inspection CA, as a managed laptop would.
     let (code, report, _) = w.check_json(&profile, &[("SSL_CERT_FILE", &lab.inspection_ca_pem)]);
     assert_eq!(code, 1);
@@ -334,11 +253,14 @@ fn system_dns_failing_only_locally_is_told_apart() {
     }
     let w = World::new(true);
     let lab = w.lab();
-    let parts = Parts {
-        names: &["sinkholedlocal.zoom.lab.test", "blockedlocal.zoom.lab.test"],
-        ..healthy_parts(lab)
+    let spec = LabProfile {
+        names: vec![
+            "sinkholedlocal.zoom.lab.test".into(),
+            "blockedlocal.zoom.lab.test".into(),
+        ],
+        ..lab.healthy()
     };
-    let profile = w.profile("dns.toml", &profile_text(lab, &parts));
+    let profile = w.lab_profile("dns.toml", &spec);
     let (out, _) = w.run(
         &[
             "check",
@@ -368,18 +290,12 @@ fn a_network_that_drops_everything_finishes_within_the_deadline() {
     }
     let w = World::new(true);
     let lab = w.lab();
-    let parts = Parts {
-        names: &["silent.zoom.lab.test"],
-        reference: lab.dns_silent,
-        tcp: lab.tcp_silent,
-        udp: lab.udp_silent,
-        tls: lab.tcp_silent,
-        http: lab.tcp_silent,
+    let spec = LabProfile {
         probe_ms: 1000,
         total_ms: 3000,
-        ..healthy_parts(lab)
+        ..lab.silent()
     };
-    let profile = w.profile("silent.toml", &profile_text(lab, &parts));
+    let profile = w.lab_profile("silent.toml", &spec);
     let (code, report, took) = w.check_json(&profile, &[]);
     assert_eq!(code, 1);
     assert!(
@@ -457,11 +373,13 @@ fn human_output_is_a_checklist_with_a_summary() {
     }
     let w = World::new(true);
     let lab = w.lab();
-    let parts = Parts {
-        tcp: lab.tcp_closed,
-        ..healthy_parts(lab)
-    };
-    let profile = w.profile("p.toml", &profile_text(lab, &parts));
+    let profile = w.lab_profile(
+        "p.toml",
+        &LabProfile {
+            tcp: lab.tcp_closed,
+            ..lab.healthy()
+        },
+    );
     let (out, _) = w.run(&["check", "--profile", profile.to_str().unwrap()], &[]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1));
@@ -563,7 +481,7 @@ fn a_local_firewall_blocking_udp_is_told_apart_from_silence() {
     nft(&[
         "add", "rule", "inet", "md", "out", "udp", "dport", &port, "drop",
     ]);
-    let profile = w.profile("fw.toml", &profile_text(lab, &healthy_parts(lab)));
+    let profile = w.lab_profile("fw.toml", &lab.healthy());
     let (out, _) = w.run(
         &[
             "check",

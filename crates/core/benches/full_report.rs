@@ -11,69 +11,28 @@
 use std::time::{Duration, Instant};
 
 use md_lab::netns::{netns_available, NetNs};
-use md_lab::{Lab, LabConfig, LabInfo};
+use md_lab::{Lab, LabConfig, LabInfo, LabProfile};
 use meeting_doctor_core::{
     run, CancellationToken, Context, Mode, Plan, Profile, RunOptions, Status,
 };
 
 fn profile(lab: &LabInfo, silent: bool) -> Profile {
-    let (names, reference, tcp, udp, tls, http) = if silent {
-        (
-            "\"silent.zoom.lab.test\", \"silent.web.zoom.lab.test\"",
-            lab.dns_silent,
-            lab.tcp_silent,
-            lab.udp_silent,
-            lab.tcp_silent,
-            lab.tcp_silent,
-        )
-    } else {
-        (
-            "\"ok.zoom.lab.test\", \"ok.web.zoom.lab.test\"",
-            lab.dns_reference,
-            lab.tcp_open,
-            lab.stun,
-            lab.tls_public,
-            lab.http,
-        )
+    let base = if silent { lab.silent() } else { lab.healthy() };
+    // As the built-in profile: host-less 8801/8802 and UDP 3479, default timeouts.
+    let spec = LabProfile {
+        hostless_tcp: vec![8801, 8802],
+        hostless_udp: vec![3479],
+        download_bytes: 20_000_000,
+        probe_ms: 3000,
+        total_ms: 6000,
+        ..base
     };
-    // Ports 8801/8802 and 3479 stay host-less, as in the built-in profile.
-    let text = format!(
-        r#"name = "Zoom (lab)"
-[dns]
-names = [{names}]
-reference_resolvers = ["{reference}"]
-[[tcp]]
-host = "127.0.0.1"
-port = {tcp}
-[[tcp]]
-port = 8801
-[[tcp]]
-port = 8802
-[[udp]]
-host = "127.0.0.1"
-port = {udp}
-[[udp]]
-port = 3479
-[tls]
-targets = ["localhost:{tls}"]
-extra_roots = ["{ca}"]
-[http]
-internet = "http://{http}/ok"
-captive_portal = "http://{http}/generate_204"
-clock = "http://{http}/date-skew/0"
-status = "http://{http}/status/ok"
-download = "http://{http}/download?bytes=20000000"
-upload = "http://{http}/upload"
-[timeouts]
-probe_ms = 3000
-total_ms = 6000
-"#,
-        tcp = tcp.port(),
-        udp = udp.port(),
-        tls = tls.port(),
-        ca = lab.public_ca_pem.display(),
-    );
-    Profile::from_toml(&text, "bench.toml", std::path::Path::new("/")).expect("bench profile")
+    Profile::from_toml(
+        &spec.toml(&lab.public_ca_pem),
+        "bench.toml",
+        std::path::Path::new("/"),
+    )
+    .expect("bench profile")
 }
 
 async fn time_runs(ctx: &Context, mode: Mode, n: usize) -> (Vec<Duration>, String) {

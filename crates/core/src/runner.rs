@@ -66,6 +66,18 @@ fn emit(events: &Option<UnboundedSender<RunEvent>>, e: RunEvent) {
     }
 }
 
+fn emit_started(events: &Option<UnboundedSender<RunEvent>>, probe: &Probe) {
+    for id in &probe.ids {
+        emit(
+            events,
+            RunEvent::Started {
+                id: id.clone(),
+                title: crate::checks::title(id),
+            },
+        );
+    }
+}
+
 async fn run_probe(probe: &Probe, ctx: &Context) -> Vec<Finding> {
     let start = Instant::now();
     let span = tracing::info_span!("probe", ids = %probe.ids.join(","));
@@ -124,15 +136,7 @@ pub async fn run(
     match opts.mode {
         Mode::Concurrent => {
             for probe in &plan.probes {
-                for id in &probe.ids {
-                    emit(
-                        &events,
-                        RunEvent::Started {
-                            id: id.clone(),
-                            title: crate::checks::title(id),
-                        },
-                    );
-                }
+                emit_started(&events, probe);
             }
             let mut running: FuturesUnordered<_> = plan
                 .probes
@@ -154,15 +158,7 @@ pub async fn run(
         }
         Mode::Sequential => {
             for (i, probe) in plan.probes.iter().enumerate() {
-                for id in &probe.ids {
-                    emit(
-                        &events,
-                        RunEvent::Started {
-                            id: id.clone(),
-                            title: crate::checks::title(id),
-                        },
-                    );
-                }
+                emit_started(&events, probe);
                 tokio::select! {
                     biased;
                     _ = cancel.cancelled() => { cancelled = true; break; }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use md_lab::{Lab, LabConfig};
+use md_lab::{Lab, LabConfig, LabProfile};
 use meeting_doctor_core::trust::{load_pem_files, Trust};
 use meeting_doctor_core::{
     run, CancellationToken, Context, Mode, Plan, Profile, RunEvent, RunOptions, Status,
@@ -15,42 +15,28 @@ use meeting_doctor_core::{
 /// ask the machine's own DNS server, which is not ours to query (the
 /// namespace tests of the CLI cover DNS).
 fn lab_profile(lab: &Lab, silent: bool, probe_ms: u64, total_ms: u64) -> Profile {
-    let http = if silent { lab.tcp_silent } else { lab.http };
-    let (tcp, udp, tls) = if silent {
-        (lab.tcp_silent, lab.udp_silent, lab.tcp_silent)
-    } else {
-        (lab.tcp_open, lab.stun, lab.tls_public)
+    let base = if silent { lab.silent() } else { lab.healthy() };
+    let spec = LabProfile {
+        names: vec![],
+        probe_ms,
+        total_ms,
+        ..base
     };
-    let text = format!(
-        r#"name = "Lab"
-[[tcp]]
-host = "127.0.0.1"
-port = {tcp_port}
-[[tcp]]
-port = 8801
-[[udp]]
-host = "127.0.0.1"
-port = {udp_port}
-[tls]
-targets = ["localhost:{tls_port}"]
-extra_roots = ["{ca}"]
-[http]
-internet = "http://{http}/ok"
-captive_portal = "http://{http}/generate_204"
-clock = "http://{http}/date-skew/0"
-status = "http://{http}/status/ok"
-download = "http://{http}/download?bytes=2000000"
-upload = "http://{http}/upload"
-[timeouts]
-probe_ms = {probe_ms}
-total_ms = {total_ms}
-"#,
-        tcp_port = tcp.port(),
-        udp_port = udp.port(),
-        tls_port = tls.port(),
-        ca = lab.public_ca_pem.display(),
-    );
-    Profile::from_toml(&text, "lab.toml", std::path::Path::new("/")).unwrap()
+    Profile::from_toml(
+        &spec.toml(&lab.public_ca_pem),
+        "lab.toml",
+        std::path::Path::new("/"),
+    )
+    .unwrap()
+}
+
+/// A lab, a context trusting its CA, and the plan for `lab_profile`.
+async fn setup(silent: bool, probe_ms: u64, total_ms: u64) -> (Lab, Context, Plan) {
+    let lab = Lab::start(LabConfig::default()).await.unwrap();
+    let profile = lab_profile(&lab, silent, probe_ms, total_ms);
+    let plan = Plan::for_profile(&profile);
+    let ctx = context(&lab, profile);
+    (lab, ctx, plan)
 }
 
 fn context(lab: &Lab, profile: Profile) -> Context {
@@ -60,10 +46,7 @@ fn context(lab: &Lab, profile: Profile) -> Context {
 
 #[tokio::test]
 async fn healthy_lab_passes_everything_it_can_test() {
-    let lab = Lab::start(LabConfig::default()).await.unwrap();
-    let profile = lab_profile(&lab, false, 1500, 6000);
-    let ctx = context(&lab, profile.clone());
-    let plan = Plan::for_profile(&profile);
+    let (_lab, ctx, plan) = setup(false, 1500, 6000).await;
     let out = run(
         &plan,
         &ctx,
@@ -99,11 +82,8 @@ async fn healthy_lab_passes_everything_it_can_test() {
 
 #[tokio::test]
 async fn silent_targets_cost_about_one_timeout_not_one_each() {
-    let lab = Lab::start(LabConfig::default()).await.unwrap();
     let step = 500;
-    let profile = lab_profile(&lab, true, step, 10_000);
-    let ctx = context(&lab, profile.clone());
-    let plan = Plan::for_profile(&profile);
+    let (_lab, ctx, plan) = setup(true, step, 10_000).await;
     let silent_probes = plan.probes.len() - 1; // all but the host-less tcp.8801
     assert!(silent_probes >= 8, "{silent_probes}");
 
@@ -152,10 +132,7 @@ async fn silent_targets_cost_about_one_timeout_not_one_each() {
 
 #[tokio::test]
 async fn the_overall_deadline_cuts_slow_checks_with_a_reason() {
-    let lab = Lab::start(LabConfig::default()).await.unwrap();
-    let profile = lab_profile(&lab, true, 2000, 2000);
-    let ctx = context(&lab, profile.clone());
-    let plan = Plan::for_profile(&profile);
+    let (_lab, ctx, plan) = setup(true, 2000, 2000).await;
     let start = Instant::now();
     let out = run(
         &plan,
@@ -193,10 +170,7 @@ async fn the_overall_deadline_cuts_slow_checks_with_a_reason() {
 
 #[tokio::test]
 async fn cancel_stops_promptly_and_marks_the_rest_skipped() {
-    let lab = Lab::start(LabConfig::default()).await.unwrap();
-    let profile = lab_profile(&lab, true, 3000, 6000);
-    let ctx = context(&lab, profile.clone());
-    let plan = Plan::for_profile(&profile);
+    let (_lab, ctx, plan) = setup(true, 3000, 6000).await;
     let cancel = CancellationToken::new();
     let c2 = cancel.clone();
     tokio::spawn(async move {
@@ -222,10 +196,7 @@ async fn cancel_stops_promptly_and_marks_the_rest_skipped() {
 
 #[tokio::test]
 async fn events_start_and_finish_every_check_once() {
-    let lab = Lab::start(LabConfig::default()).await.unwrap();
-    let profile = lab_profile(&lab, false, 1500, 6000);
-    let ctx = context(&lab, profile.clone());
-    let plan = Plan::for_profile(&profile);
+    let (_lab, ctx, plan) = setup(false, 1500, 6000).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let out = run(
         &plan,

@@ -7,62 +7,7 @@
 //!   ip netns exec mdlook cargo run -p md-lab --example serve -- /tmp/mdlook
 //!   ip netns exec mdlook meeting-doctor check --profile /tmp/mdlook/broken.toml
 
-use md_lab::{Lab, LabConfig, LabInfo};
-
-fn profile(lab: &LabInfo, broken: bool) -> String {
-    let (names, tcp, udp, tls, captive, clock, status) = if broken {
-        (
-            r#""sinkhole.zoom.lab.test", "blockedlocal.web.zoom.lab.test""#,
-            lab.tcp_closed,
-            lab.udp_silent,
-            lab.tls_inspected,
-            "/portal",
-            "/date-skew/-7200",
-            "/status/outage",
-        )
-    } else {
-        (
-            r#""ok.zoom.lab.test", "ok.web.zoom.lab.test""#,
-            lab.tcp_open,
-            lab.stun,
-            lab.tls_public,
-            "/generate_204",
-            "/date-skew/0",
-            "/status/ok",
-        )
-    };
-    format!(
-        r#"name = "Zoom (lab)"
-[dns]
-names = [{names}]
-reference_resolvers = ["{reference}"]
-[[tcp]]
-host = "127.0.0.1"
-port = {tcp}
-[[tcp]]
-port = 8801
-[[udp]]
-host = "127.0.0.1"
-port = {udp}
-[tls]
-targets = ["localhost:{tls}"]
-extra_roots = ["{ca}"]
-[http]
-internet = "http://{http}/ok"
-captive_portal = "http://{http}{captive}"
-clock = "http://{http}{clock}"
-status = "http://{http}{status}"
-download = "http://{http}/download?bytes=3000000"
-upload = "http://{http}/upload"
-"#,
-        reference = lab.dns_reference,
-        tcp = tcp.port(),
-        udp = udp.port(),
-        tls = tls.port(),
-        ca = lab.public_ca_pem.display(),
-        http = lab.http,
-    )
-}
+use md_lab::{Lab, LabConfig};
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
@@ -79,10 +24,12 @@ async fn main() -> std::io::Result<()> {
         ..Default::default()
     })
     .await?;
-    std::fs::write(format!("{dir}/healthy.toml"), profile(lab.info(), false))?;
-    std::fs::write(format!("{dir}/broken.toml"), profile(lab.info(), true))?;
+    let ca = &lab.public_ca_pem;
+    std::fs::write(format!("{dir}/healthy.toml"), lab.healthy().toml(ca))?;
+    std::fs::write(format!("{dir}/broken.toml"), lab.broken().toml(ca))?;
+    std::fs::write(format!("{dir}/silent.toml"), lab.silent().toml(ca))?;
     std::fs::copy(&lab.inspection_ca_pem, format!("{dir}/inspection-ca.pem"))?;
-    println!("lab ready: profiles in {dir} (healthy.toml, broken.toml; SSL_CERT_FILE={dir}/inspection-ca.pem makes this computer trust the inspection CA)");
+    println!("lab ready: profiles in {dir} (healthy, broken, silent .toml); SSL_CERT_FILE={dir}/inspection-ca.pem makes this computer trust the inspection CA");
     std::future::pending::<()>().await;
     Ok(())
 }

@@ -53,12 +53,14 @@ use tokio::task::JoinHandle;
 mod dns;
 mod http;
 pub mod netns;
+mod profile;
 mod stats;
 mod stun;
 mod tcp;
 mod tls;
 mod udp;
 
+pub use profile::LabProfile;
 pub use stats::{Counters, HttpCounters};
 
 /// The IPv4 address every "healthy" DNS answer of the lab points at.
