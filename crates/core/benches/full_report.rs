@@ -133,5 +133,7 @@ fn main() {
         .env("MD_BENCH_INSIDE", "1")
         .status()
         .expect("run inside the namespace");
+    // Remove the namespace before exiting (exit skips destructors).
+    drop(ns);
     std::process::exit(status.code().unwrap_or(1));
 }
