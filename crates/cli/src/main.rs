@@ -7,9 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
-use meeting_doctor_core::{
-    self as core, CancellationToken, Context, Plan, Profile, Report, RunOptions,
-};
+use meeting_doctor_core::{self as core, CancellationToken, Plan, Profile, RunOptions};
 
 mod render;
 
@@ -150,7 +148,6 @@ fn check(args: CheckArgs) -> u8 {
         Err(e) => return fail(EXIT_INTERNAL, &format!("cannot start: {e}")),
     };
     let result = runtime.block_on(async {
-        let ctx = Context::new(profile.clone())?;
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let cancel = CancellationToken::new();
         let view = render::Live::new(&plan, &profile, !args.json, args.verbose, !args.no_progress);
@@ -163,9 +160,9 @@ fn check(args: CheckArgs) -> u8 {
                 }
             })
         };
-        let outcome = core::run(
+        let report = core::check(
+            &profile,
             &plan,
-            &ctx,
             RunOptions {
                 deadline: args.timeout,
                 ..Default::default()
@@ -176,7 +173,7 @@ fn check(args: CheckArgs) -> u8 {
         .await;
         ctrl_c.abort();
         let _ = printer.await;
-        Ok::<_, core::Error>(Report::new(&profile, outcome))
+        report
     });
     // getaddrinfo may still be blocked in a thread on a silent network: do
     // not wait for it, the report is complete.

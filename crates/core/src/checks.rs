@@ -1,10 +1,11 @@
 //! The check ids of the contract, their plain titles and the group a person
 //! sees them under. Ids are stable: renaming one is a schema version bump.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Where a check is shown to a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub enum Group {
     Internet,
     ZoomServers,

@@ -24,4 +24,18 @@ pub use probes::Plan;
 pub use profile::Profile;
 pub use report::Report;
 pub use runner::{run, Mode, RunEvent, RunOptions, RunOutcome};
+
+/// One whole check: trust stores and HTTP client for `profile`, the run,
+/// and the report. What the CLI and the app each call.
+pub async fn check(
+    profile: &Profile,
+    plan: &Plan,
+    opts: RunOptions,
+    events: Option<tokio::sync::mpsc::UnboundedSender<RunEvent>>,
+    cancel: CancellationToken,
+) -> Result<Report> {
+    let ctx = Context::new(profile.clone())?;
+    let outcome = run(plan, &ctx, opts, events, cancel).await;
+    Ok(Report::new(profile, outcome))
+}
 pub use tokio_util::sync::CancellationToken;

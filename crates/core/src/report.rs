@@ -4,7 +4,9 @@
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
+use crate::checks::Group;
 use crate::finding::{Finding, Status};
 use crate::profile::Profile;
 use crate::runner::RunOutcome;
@@ -12,20 +14,74 @@ use crate::system::SystemInfo;
 
 pub const SCHEMA: &str = "meeting-doctor/report/v1";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct AppInfo {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+impl AppInfo {
+    pub fn current() -> AppInfo {
+        AppInfo {
+            name: "Meeting Doctor".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct ProfileInfo {
     pub name: String,
     pub source: String,
 }
 
+impl ProfileInfo {
+    pub fn of(profile: &Profile) -> ProfileInfo {
+        ProfileInfo {
+            name: profile.name.clone(),
+            source: profile.source.clone(),
+        }
+    }
+}
+
+/// A check a run will make, for showing the list before it starts.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct PlannedCheck {
+    pub id: String,
+    pub title: String,
+    pub group: Group,
+}
+
+/// What a front end shows before a run: who we are, where, and what will be checked.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct Overview {
+    pub app: AppInfo,
+    pub system: SystemInfo,
+    pub profile: ProfileInfo,
+    pub checks: Vec<PlannedCheck>,
+}
+
+impl Overview {
+    pub fn new(profile: &Profile, plan: &crate::Plan) -> Overview {
+        Overview {
+            app: AppInfo::current(),
+            system: SystemInfo::current(),
+            profile: ProfileInfo::of(profile),
+            checks: plan
+                .check_ids()
+                .into_iter()
+                .map(|id| PlannedCheck {
+                    title: crate::checks::title(&id),
+                    group: crate::checks::group(&id),
+                    id,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A ranked cause (filled by the diagnosis rules).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Cause {
     pub id: String,
     pub confidence: f64,
@@ -36,14 +92,14 @@ pub struct Cause {
     pub steps: Vec<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
 pub struct Diagnosis {
     /// Empty means healthy.
     pub causes: Vec<Cause>,
 }
 
 /// How the run went (timing, deadline, cancel).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct RunInfo {
     pub elapsed_ms: u64,
     pub deadline_ms: u64,
@@ -51,7 +107,7 @@ pub struct RunInfo {
     pub cancelled: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct Report {
     pub schema: String,
     pub generated_at: String,
@@ -60,8 +116,21 @@ pub struct Report {
     pub profile: ProfileInfo,
     pub checks: Vec<Finding>,
     pub diagnosis: Diagnosis,
+    #[ts(type = "Array<JsonValue>")]
     pub fixes_applied: Vec<serde_json::Value>,
     pub run: RunInfo,
+    /// The Zoom error code the person said they see, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub error_code: Option<String>,
+}
+
+/// Keeps a user-given error code only if it looks like one (digits, at most
+/// eight), so free text never reaches a report.
+pub fn clean_error_code(code: Option<&str>) -> Option<String> {
+    let c = code?.trim();
+    (!c.is_empty() && c.len() <= 8 && c.chars().all(|ch| ch.is_ascii_digit()))
+        .then(|| c.to_string())
 }
 
 impl Report {
@@ -69,15 +138,9 @@ impl Report {
         Report {
             schema: SCHEMA.to_string(),
             generated_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
-            app: AppInfo {
-                name: "Meeting Doctor".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-            },
+            app: AppInfo::current(),
             system: SystemInfo::current(),
-            profile: ProfileInfo {
-                name: profile.name.clone(),
-                source: profile.source.clone(),
-            },
+            profile: ProfileInfo::of(profile),
             checks: outcome.findings,
             diagnosis: Diagnosis::default(),
             fixes_applied: Vec::new(),
@@ -87,6 +150,7 @@ impl Report {
                 deadline_hit: outcome.deadline_hit,
                 cancelled: outcome.cancelled,
             },
+            error_code: None,
         }
     }
 
@@ -112,5 +176,29 @@ impl Report {
         .map(|s| (s, self.checks.iter().filter(|c| c.status == s).count()))
         .filter(|(_, n)| *n > 0)
         .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_real_looking_error_codes_are_kept() {
+        assert_eq!(
+            clean_error_code(Some(" 104103 ")).as_deref(),
+            Some("104103")
+        );
+        assert_eq!(clean_error_code(Some("5003")).as_deref(), Some("5003"));
+        for bad in [
+            None,
+            Some(""),
+            Some("abc"),
+            Some("123456789"),
+            Some("10410; rm -rf /"),
+            Some("-1"),
+        ] {
+            assert_eq!(clean_error_code(bad), None, "{bad:?}");
+        }
     }
 }

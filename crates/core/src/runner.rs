@@ -10,17 +10,26 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc::UnboundedSender;
 use tokio_util::sync::CancellationToken;
 use tracing::Instrument;
+use ts_rs::TS;
+
+use crate::checks::Group;
 
 use crate::context::Context;
 use crate::finding::{Finding, Status};
 use crate::probes::{Plan, Probe};
 
 /// Progress, for the CLI's live checklist and the app.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
-    Started { id: String, title: String },
-    Finished { finding: Finding },
+    Started {
+        id: String,
+        title: String,
+        group: Group,
+    },
+    Finished {
+        finding: Finding,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,6 +82,7 @@ fn emit_started(events: &Option<UnboundedSender<RunEvent>>, probe: &Probe) {
             RunEvent::Started {
                 id: id.clone(),
                 title: crate::checks::title(id),
+                group: crate::checks::group(id),
             },
         );
     }

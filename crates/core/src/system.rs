@@ -2,8 +2,9 @@
 //! `Os`, so all of it compiles and is tested on every OS.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum Os {
     Windows,
@@ -22,7 +23,7 @@ impl Os {
 }
 
 /// Facts about this computer for the report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct SystemInfo {
     pub os: Os,
     /// "Debian GNU/Linux 12 (bookworm)", "macOS 14.5", "Windows 11 …" when known.

@@ -211,7 +211,7 @@ async fn events_start_and_finish_every_check_once() {
     let mut order = Vec::new();
     while let Some(e) = rx.recv().await {
         match e {
-            RunEvent::Started { id, title } => {
+            RunEvent::Started { id, title, .. } => {
                 assert!(!title.is_empty());
                 *started.entry(id.clone()).or_insert(0) += 1;
                 order.push(("s", id));
