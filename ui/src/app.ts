@@ -1,0 +1,205 @@
+// The controller: holds the state, talks to the Backend, picks the screen,
+// moves focus only when the focused control goes away, and says what matters
+// in one polite live region.
+
+import type { Backend } from "./backend";
+import { toIpcError } from "./backend";
+import { copyText } from "./clipboard";
+import { OTHER_CODE } from "./labels";
+import { initialState, reduce, stageText, stepText, type Action, type State } from "./model";
+import { outcome } from "./outcome";
+import { technicianText } from "./technician";
+import { h } from "./view/dom";
+import { ErrorScreen } from "./view/error";
+import { RunScreen } from "./view/run";
+import type { Handlers, Screen, Timing } from "./view/screen";
+import { StartScreen } from "./view/start";
+
+/** After this long a stage is worth announcing. */
+export const STAGE_AFTER_MS = 1000;
+/** After this long the run shows "step n of m". */
+export const STEP_AFTER_MS = 10_000;
+
+export interface App {
+  readonly state: State;
+  /** The text "Copy details for a technician" puts on the clipboard. */
+  technicianText(): string;
+}
+
+export function createApp(root: HTMLElement, backend: Backend, copy: (text: string) => Promise<boolean> = copyText): App {
+  let state = initialState();
+  const timing: Timing = { stageDue: false, slow: false };
+  let timers: number[] = [];
+  let lastStage = "";
+
+  const screenHost = h("div", { class: "screen-host" });
+  const announcer = h("div", { class: "visually-hidden", role: "status", id: "announcer" });
+  const footer = h("footer", { class: "about" });
+  root.replaceChildren(h("main", { class: "app" }, screenHost, announcer), footer);
+
+  let screen: Screen | null = null;
+  let screenKind: "start" | "run" | "error" | null = null;
+
+  function announce(text: string): void {
+    // Clear first so the same words ("Copied") are read again.
+    announcer.textContent = "";
+    window.setTimeout(() => {
+      announcer.textContent = text;
+    }, 50);
+  }
+
+  function dispatch(action: Action): void {
+    const before = state;
+    state = reduce(state, action);
+    if (state !== before) render(before);
+  }
+
+  const handlers: Handlers = {
+    start: () => void startRun(),
+    cancel: () => void cancelRun(),
+    retry: () => {
+      if (state.errorSource === "overview") void loadOverview();
+      else void startRun();
+    },
+    chooseCode: (code) => {
+      dispatch({ type: "chooseCode", errorCode: code });
+    },
+    copy: async () => {
+      const text = makeTechnicianText();
+      const ok = await copy(text);
+      announce(ok ? "Copied" : "Couldn't copy; the text is shown below to copy by hand.");
+      return { ok, text };
+    },
+  };
+
+  function kindOf(s: State): "start" | "run" | "error" {
+    return s.phase === "error" ? "error" : s.phase === "start" ? "start" : "run";
+  }
+
+  function render(before: State): void {
+    const kind = kindOf(state);
+    if (kind !== screenKind || !screen) {
+      screenKind = kind;
+      screen = kind === "start" ? new StartScreen(state, handlers) : kind === "run" ? new RunScreen(state, timing, handlers) : new ErrorScreen(state, handlers);
+      const first = screenHost.childElementCount === 0;
+      screenHost.replaceChildren(screen.element);
+      // The first screen leaves focus where the system put it; a screen that
+      // replaces another takes focus from the control that went away.
+      if (!first) screen.focusTarget()?.focus();
+    } else {
+      const wasFocused = screen.focusTarget();
+      const hadFocus = wasFocused !== null && wasFocused === document.activeElement;
+      screen.update(state, timing);
+      // The run screen swaps Cancel for "Check again" (and back): if focus was
+      // on the button that went away, or nowhere, put it on the new one.
+      if (before.phase !== state.phase || before.runId !== state.runId) {
+        const lost = hadFocus || document.activeElement === document.body || document.activeElement === null;
+        const inList = screen instanceof RunScreen && screen.hasFocusInList();
+        if (lost && !inList) screen.focusTarget()?.focus();
+      }
+    }
+    renderFooter();
+    speak(before);
+  }
+
+  function renderFooter(): void {
+    const o = state.overview;
+    footer.hidden = !o;
+    footer.textContent = o ? `${o.app.name} ${o.app.version} · checking for ${o.profile.name} (${o.profile.source === "built-in" ? "built-in settings" : o.profile.source})` : "";
+  }
+
+  /** Announce summaries, not ticks: the stage once it's due, step n of m once, the end. */
+  function speak(before: State): void {
+    if (state.phase === "running") {
+      const stage = state.cancelling ? "Stopping the checks…" : stageText(state.rows);
+      if ((timing.stageDue || state.cancelling) && stage !== lastStage) {
+        lastStage = stage;
+        announce(stage);
+      }
+    } else if (state.phase === "done" && before.phase !== "done") {
+      const o = outcome(state.rows, state.report, state.errorCode);
+      // A failure headline is an alert and speaks for itself.
+      if (o.tone !== "problem") announce(`Check finished. ${o.headline}`);
+      else announcer.textContent = "";
+    }
+  }
+
+  function clearTimers(): void {
+    for (const t of timers) window.clearTimeout(t);
+    timers = [];
+  }
+
+  function setTimers(runId: number): void {
+    clearTimers();
+    timing.stageDue = false;
+    timing.slow = false;
+    lastStage = "";
+    timers.push(
+      window.setTimeout(() => {
+        if (state.runId !== runId || state.phase !== "running") return;
+        timing.stageDue = true;
+        speak(state);
+      }, STAGE_AFTER_MS),
+      window.setTimeout(() => {
+        if (state.runId !== runId || state.phase !== "running") return;
+        timing.slow = true;
+        screen?.update(state, timing);
+        announce(`Still checking: ${stepText(state.rows).toLowerCase()}.`);
+      }, STEP_AFTER_MS),
+    );
+  }
+
+  async function loadOverview(): Promise<void> {
+    try {
+      const overview = await backend.overview();
+      dispatch({ type: "overviewLoaded", overview });
+    } catch (e) {
+      dispatch({ type: "failed", error: toIpcError(e), source: "overview" });
+    }
+  }
+
+  async function startRun(): Promise<void> {
+    if (state.phase === "running") return;
+    const runId = state.runId + 1;
+    setTimers(runId);
+    dispatch({ type: "runStarted", runId });
+    // "Another code" stays in the UI; only real codes cross to the backend.
+    const code = state.errorCode === OTHER_CODE ? null : state.errorCode;
+    try {
+      const report = await backend.startCheck(code, (event) => {
+        dispatch({ type: "event", runId, event });
+      });
+      dispatch({ type: "runFinished", runId, report });
+    } catch (e) {
+      if (state.runId === runId) dispatch({ type: "failed", error: toIpcError(e), source: "run" });
+    } finally {
+      if (state.runId === runId) clearTimers();
+    }
+  }
+
+  async function cancelRun(): Promise<void> {
+    if (state.phase !== "running" || state.cancelling) return;
+    const runId = state.runId;
+    dispatch({ type: "cancelRequested", runId });
+    try {
+      await backend.cancelCheck();
+    } catch {
+      // The run ends by itself within its time limit; nothing else to do.
+    }
+  }
+
+  function makeTechnicianText(): string {
+    const o = state.phase === "done" ? outcome(state.rows, state.report, state.errorCode) : null;
+    return technicianText({ report: state.report, overview: state.overview, rows: state.rows, errorCode: state.errorCode, outcome: o, now: new Date().toISOString() });
+  }
+
+  render(state);
+  void loadOverview();
+
+  return {
+    get state() {
+      return state;
+    },
+    technicianText: makeTechnicianText,
+  };
+}

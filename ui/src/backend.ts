@@ -1,0 +1,40 @@
+// The one interface the UI talks to, and its Tauri implementation. Tests swap
+// the implementation, or mock the IPC underneath `tauriBackend`.
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type { ErrorKind, IpcError, Overview, Report, RunEvent } from "./bindings";
+
+export interface Backend {
+  overview(): Promise<Overview>;
+  startCheck(errorCode: string | null, onEvent: (e: RunEvent) => void): Promise<Report>;
+  cancelCheck(): Promise<boolean>;
+}
+
+export const tauriBackend: Backend = {
+  overview: () => invoke<Overview>("overview"),
+  startCheck: (errorCode, onEvent) => {
+    const channel = new Channel<RunEvent>(onEvent);
+    return invoke<Report>("start_check", { errorCode, onEvent: channel });
+  },
+  cancelCheck: () => invoke<boolean>("cancel_check"),
+};
+
+const KINDS: readonly ErrorKind[] = ["profile", "busy", "internal"];
+
+export function isIpcError(e: unknown): e is IpcError {
+  if (typeof e !== "object" || e === null) return false;
+  const { kind, message } = e as Record<string, unknown>;
+  return typeof kind === "string" && (KINDS as readonly string[]).includes(kind) && typeof message === "string";
+}
+
+/** Any rejection as an IpcError: a string or an Error (e.g. no Tauri at all) is "internal". */
+export function toIpcError(e: unknown): IpcError {
+  if (isIpcError(e)) return e;
+  if (e instanceof Error) return { kind: "internal", message: e.message };
+  if (typeof e === "string") return { kind: "internal", message: e };
+  try {
+    return { kind: "internal", message: JSON.stringify(e) };
+  } catch {
+    return { kind: "internal", message: String(e) };
+  }
+}

@@ -1,0 +1,98 @@
+// Words a person sees for the fixed vocabularies of the contract: groups,
+// statuses, operating systems and the Zoom error codes of the picker.
+
+import type { Group, Os, Status } from "./bindings";
+
+/** Groups in display order. */
+export const GROUP_ORDER: readonly Group[] = ["Internet", "Dns", "ZoomServers", "SecurityAndProxy", "ThisComputer"];
+
+export const GROUP_LABEL: Record<Group, string> = {
+  Internet: "Internet",
+  Dns: "Name lookup (DNS)",
+  ZoomServers: "Zoom servers",
+  SecurityAndProxy: "Security & proxy",
+  ThisComputer: "This computer",
+};
+
+/** The named stage shown while a group still has checks running. */
+export const GROUP_STAGE: Record<Group, string> = {
+  Internet: "Checking your internet connection…",
+  Dns: "Looking up Zoom's servers by name…",
+  ZoomServers: "Checking the way to Zoom's servers…",
+  SecurityAndProxy: "Checking security and proxy settings…",
+  ThisComputer: "Checking this computer…",
+};
+
+/**
+ * The group of a check id, for findings that arrive without a `started`
+ * event or plan entry. Mirrors `checks::group` in crates/core.
+ */
+export function groupForId(id: string): Group {
+  switch (id) {
+    case "internet":
+    case "captive_portal":
+    case "latency":
+    case "loss":
+    case "jitter":
+    case "bandwidth":
+    case "network_type":
+      return "Internet";
+    case "proxy":
+    case "vpn":
+    case "firewall":
+    case "security_software":
+      return "SecurityAndProxy";
+    case "clock":
+    case "zoom_client":
+      return "ThisComputer";
+    default:
+      return id.startsWith("dns.") ? "Dns" : "ZoomServers";
+  }
+}
+
+/** What a row can show: a finished status, or still running, or never finished. */
+export type RowStatus = Status | "pending" | "stopped";
+
+export const STATUS_WORD: Record<RowStatus, string> = {
+  pass: "OK",
+  warn: "Warning",
+  fail: "Problem",
+  unknown: "Couldn't check",
+  skipped: "Skipped",
+  pending: "Checking…",
+  stopped: "Not finished",
+};
+
+export const OS_LABEL: Record<Os, string> = {
+  windows: "Windows",
+  macos: "macOS",
+  linux: "Linux",
+};
+
+/** The picker's value for "Another code": kept in the UI, never sent as a code. */
+export const OTHER_CODE = "other";
+
+export interface CodeOption {
+  value: string | null;
+  label: string;
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+export const ERROR_CODE_OPTIONS: readonly CodeOption[] = [
+  { value: null, label: "I don't see a code" },
+  ...range(104101, 104118).map((c) => ({ value: String(c), label: String(c) })),
+  { value: "10002", label: "10002" },
+  { value: "5003", label: "5003" },
+  { value: OTHER_CODE, label: "Another code" },
+];
+
+/** What a Zoom error code means, in plain words (no acronyms). */
+export function codeMeaning(code: string): string {
+  if (code === "5003") return "the Zoom app couldn't reach Zoom's web servers";
+  if (code === "10002") return "the Zoom app couldn't get through to Zoom's servers";
+  if (/^1041(0[1-9]|1[0-8])$/.test(code)) return "the Zoom app couldn't connect to Zoom's servers";
+  return "the Zoom app reported a problem";
+}

@@ -1,0 +1,169 @@
+// The state of the app as plain data, the one function that changes it, and
+// what is derived from it for the screens. No DOM, no IPC: unit-tested.
+
+import type { Finding, Group, IpcError, Overview, PlannedCheck, Report, RunEvent } from "./bindings";
+import { GROUP_LABEL, GROUP_ORDER, GROUP_STAGE, groupForId, type RowStatus } from "./labels";
+
+export interface Row {
+  id: string;
+  title: string;
+  group: Group;
+  status: RowStatus;
+  finding: Finding | null;
+}
+
+export type Phase = "start" | "running" | "done" | "error";
+
+/** Which call failed: the overview (retry loads it again) or a run (retry runs again). */
+export type ErrorSource = "overview" | "run";
+
+export interface State {
+  phase: Phase;
+  overview: Overview | null;
+  /** The picker's value: null, a code, or OTHER_CODE. */
+  errorCode: string | null;
+  /** Increases with every run; events of older runs are ignored. */
+  runId: number;
+  rows: Row[];
+  report: Report | null;
+  cancelling: boolean;
+  error: IpcError | null;
+  errorSource: ErrorSource | null;
+}
+
+export type Action =
+  | { type: "overviewLoaded"; overview: Overview }
+  | { type: "failed"; error: IpcError; source: ErrorSource }
+  | { type: "backToStart" }
+  | { type: "chooseCode"; errorCode: string | null }
+  | { type: "runStarted"; runId: number }
+  | { type: "event"; runId: number; event: RunEvent }
+  | { type: "cancelRequested"; runId: number }
+  | { type: "runFinished"; runId: number; report: Report };
+
+export function initialState(): State {
+  return {
+    phase: "start",
+    overview: null,
+    errorCode: null,
+    runId: 0,
+    rows: [],
+    report: null,
+    cancelling: false,
+    error: null,
+    errorSource: null,
+  };
+}
+
+function pendingRow(c: PlannedCheck): Row {
+  return { id: c.id, title: c.title, group: c.group, status: "pending", finding: null };
+}
+
+function withFinding(rows: Row[], f: Finding): Row[] {
+  const i = rows.findIndex((r) => r.id === f.id);
+  if (i < 0) {
+    return [...rows, { id: f.id, title: f.title, group: groupForId(f.id), status: f.status, finding: f }];
+  }
+  const copy = rows.slice();
+  const old = rows[i];
+  copy[i] = { ...old, title: f.title || old.title, status: f.status, finding: f };
+  return copy;
+}
+
+function withStarted(rows: Row[], e: { id: string; title: string; group: Group }): Row[] {
+  const i = rows.findIndex((r) => r.id === e.id);
+  if (i < 0) return [...rows, { id: e.id, title: e.title, group: e.group, status: "pending", finding: null }];
+  const old = rows[i];
+  if (old.finding) return rows; // already finished: a late "started" changes nothing
+  const copy = rows.slice();
+  copy[i] = { ...old, title: e.title, group: e.group };
+  return copy;
+}
+
+export function reduce(state: State, action: Action): State {
+  switch (action.type) {
+    case "overviewLoaded":
+      return { ...state, overview: action.overview, ...(state.errorSource === "overview" ? { phase: "start", error: null, errorSource: null } : {}) };
+    case "failed":
+      return { ...state, phase: "error", error: action.error, errorSource: action.source, cancelling: false };
+    case "backToStart":
+      return { ...state, phase: "start", error: null, errorSource: null };
+    case "chooseCode":
+      return { ...state, errorCode: action.errorCode };
+    case "runStarted":
+      // A new run clears the old results; the plan gives the rows at once.
+      return {
+        ...state,
+        phase: "running",
+        runId: action.runId,
+        rows: (state.overview?.checks ?? []).map(pendingRow),
+        report: null,
+        cancelling: false,
+        error: null,
+        errorSource: null,
+      };
+    case "event": {
+      if (action.runId !== state.runId || state.phase !== "running") return state;
+      const e = action.event;
+      const rows = e.event === "started" ? withStarted(state.rows, e) : withFinding(state.rows, e.finding);
+      return rows === state.rows ? state : { ...state, rows };
+    }
+    case "cancelRequested":
+      if (action.runId !== state.runId || state.phase !== "running") return state;
+      return { ...state, cancelling: true };
+    case "runFinished": {
+      if (action.runId !== state.runId) return state;
+      let rows = state.rows;
+      for (const f of action.report.checks) rows = withFinding(rows, f);
+      // Whatever never finished (a cancel, the deadline) says so, never "OK".
+      rows = rows.map((r) => (r.status === "pending" ? { ...r, status: "stopped" } : r));
+      return { ...state, phase: "done", rows, report: action.report, cancelling: false };
+    }
+  }
+}
+
+export interface GroupView {
+  group: Group;
+  label: string;
+  rows: Row[];
+}
+
+/** Rows by group, groups in display order, empty groups left out; rows keep their order. */
+export function groupRows(rows: readonly Row[]): GroupView[] {
+  return GROUP_ORDER.map((group) => ({ group, label: GROUP_LABEL[group], rows: rows.filter((r) => r.group === group) })).filter(
+    (g) => g.rows.length > 0,
+  );
+}
+
+export type Counts = Record<RowStatus, number>;
+
+export function countRows(rows: readonly Row[]): Counts {
+  const counts: Counts = { pass: 0, warn: 0, fail: 0, unknown: 0, skipped: 0, pending: 0, stopped: 0 };
+  for (const r of rows) counts[r.status] += 1;
+  return counts;
+}
+
+/** The named stage: the first group, in display order, with a check still running. */
+export function stageText(rows: readonly Row[]): string {
+  const waiting = GROUP_ORDER.find((g) => rows.some((r) => r.group === g && r.status === "pending"));
+  return waiting ? GROUP_STAGE[waiting] : rows.length > 0 ? "Putting the results together…" : "Starting the checks…";
+}
+
+/** "Step n of m": n is the check being waited for (finished + 1), never past m. */
+export function stepText(rows: readonly Row[]): string {
+  const m = rows.length;
+  if (m === 0) return "";
+  const done = rows.filter((r) => r.status !== "pending").length;
+  return `Step ${String(Math.min(done + 1, m))} of ${String(m)}`;
+}
+
+export function doneCount(rows: readonly Row[]): number {
+  return rows.filter((r) => r.status !== "pending").length;
+}
+
+/** "35 ms", "1.2 s", "12 s". */
+export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${String(Math.round(ms))} ms`;
+  const s = ms / 1000;
+  return s < 10 ? `${s.toFixed(1)} s` : `${String(Math.round(s))} s`;
+}

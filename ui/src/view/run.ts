@@ -1,0 +1,156 @@
+// The run screen, while checking and when done. The checklist below stays the
+// same element from the first event to the result, so focus and expanded rows
+// survive; only the part above it changes when the run ends.
+
+import type { RowStatus } from "../labels";
+import { countRows, doneCount, groupRows, stageText, stepText, type State } from "../model";
+import { outcome, type Outcome, type Tone } from "../outcome";
+import { Checklist } from "./checklist";
+import { h, replaceChildren } from "./dom";
+import { statusIcon } from "./icons";
+import type { Handlers, Screen, Timing } from "./screen";
+
+const TONE_ICON: Record<Tone, RowStatus> = { problem: "fail", warning: "warn", ok: "pass", unknown: "unknown", stopped: "stopped" };
+
+interface RunningParts {
+  stage: HTMLParagraphElement;
+  progress: HTMLDivElement;
+  step: HTMLParagraphElement;
+  bar: HTMLProgressElement;
+  cancel: HTMLButtonElement;
+}
+
+export class RunScreen implements Screen {
+  readonly element: HTMLElement;
+  private readonly top: HTMLDivElement = h("div", { class: "run-top" });
+  private readonly checklist = new Checklist();
+  private mode: "running" | "done" | null = null;
+  private runId = -1;
+  private running: RunningParts | null = null;
+  private again: HTMLButtonElement | null = null;
+
+  constructor(
+    state: State,
+    timing: Timing,
+    private readonly handlers: Handlers,
+  ) {
+    this.element = h("div", { class: "screen run" }, this.top, this.checklist.element);
+    this.update(state, timing);
+  }
+
+  update(state: State, timing: Timing): void {
+    if (state.runId !== this.runId) {
+      this.runId = state.runId;
+      this.checklist.reset();
+      this.mode = null;
+    }
+    const mode = state.phase === "done" ? "done" : "running";
+    if (mode !== this.mode) {
+      this.mode = mode;
+      if (mode === "running") this.renderRunning();
+      else this.renderDone(state);
+    }
+    if (this.running && mode === "running") this.updateRunning(this.running, state, timing);
+    this.checklist.update(groupRows(state.rows));
+  }
+
+  focusTarget(): HTMLElement | null {
+    return this.mode === "running" ? (this.running?.cancel ?? null) : this.again;
+  }
+
+  /** True when focus is on a row of the checklist (then a finished run leaves it there). */
+  hasFocusInList(): boolean {
+    return this.checklist.element.contains(document.activeElement);
+  }
+
+  private renderRunning(): void {
+    const cancel = h("button", { type: "button", class: "secondary", id: "cancel" }, "Cancel");
+    cancel.addEventListener("click", () => {
+      if (cancel.getAttribute("aria-disabled") !== "true") this.handlers.cancel();
+    });
+    const step = h("p", { class: "step" });
+    const bar = h("progress", { "aria-label": "Checks done" });
+    const progress = h("div", { class: "progress", hidden: true }, step, bar);
+    const stage = h("p", { class: "stage" });
+    this.running = { stage, progress, step, bar, cancel };
+    this.again = null;
+    replaceChildren(this.top, h("h1", { tabindex: "-1" }, "Checking your connection"), stage, progress, h("div", { class: "actions" }, cancel));
+  }
+
+  private updateRunning(p: RunningParts, state: State, timing: Timing): void {
+    p.stage.textContent = state.cancelling ? "Stopping the checks…" : stageText(state.rows);
+    p.progress.hidden = !timing.slow || state.rows.length === 0;
+    p.step.textContent = stepText(state.rows);
+    p.bar.max = Math.max(state.rows.length, 1);
+    p.bar.value = doneCount(state.rows);
+    if (state.cancelling) {
+      p.cancel.setAttribute("aria-disabled", "true");
+      p.cancel.textContent = "Stopping…";
+    }
+  }
+
+  private renderDone(state: State): void {
+    this.running = null;
+    const o = outcome(state.rows, state.report, state.errorCode);
+    const again = h("button", { type: "button", class: "primary", id: "again" }, "Check again");
+    again.addEventListener("click", () => {
+      this.handlers.start();
+    });
+    this.again = again;
+
+    const copied = h("p", { class: "copy-result", hidden: true });
+    const manual = h("textarea", { class: "manual-copy", readonly: true, rows: "8", "aria-label": "Details for a technician", hidden: true });
+    const copy = h("button", { type: "button", class: "secondary", id: "copy" }, "Copy details for a technician");
+    copy.addEventListener("click", () => {
+      void this.handlers.copy().then(({ ok, text }) => {
+        copied.hidden = false;
+        copied.textContent = ok ? "Copied. Paste it into an email or chat to your help desk." : "Couldn't copy by itself. Select the text below and copy it.";
+        manual.hidden = ok;
+        if (!ok) {
+          manual.value = text;
+          manual.select();
+        }
+      });
+    });
+
+    replaceChildren(
+      this.top,
+      outcomeBlock(o),
+      o.lead && h("p", { class: "lead" }, o.lead),
+      o.codeLine && h("p", { class: "code-line" }, o.codeLine),
+      h("h2", { class: "next-heading" }, "What to do next"),
+      h("ol", { class: "next" }, ...o.next.map((s) => h("li", {}, s))),
+      o.unknownNote && h("p", { class: "unknown-note" }, o.unknownNote),
+      h("div", { class: "actions" }, again, copy),
+      h("p", { class: "hint" }, "Copies a text summary of these results; no passwords or personal files."),
+      copied,
+      manual,
+      // Later issues fill these; they stay hidden (no dead buttons) until then.
+      h("div", { id: "report-actions", class: "actions", hidden: true, "data-slot": "save-report" }),
+      h("section", { id: "fixes", hidden: true, "aria-label": "Fixes" }),
+      h("p", { class: "tally" }, tally(state)),
+    );
+  }
+}
+
+function outcomeBlock(o: Outcome): HTMLElement {
+  return h(
+    "div",
+    { class: `outcome tone-${o.tone}`, role: o.tone === "problem" ? "alert" : "status" },
+    statusIcon(TONE_ICON[o.tone], "outcome-icon"),
+    h("h1", { tabindex: "-1" }, o.headline),
+  );
+}
+
+function tally(state: State): string {
+  const c = countRows(state.rows);
+  const parts = [
+    c.fail && `${String(c.fail)} problem${c.fail === 1 ? "" : "s"}`,
+    c.warn && `${String(c.warn)} warning${c.warn === 1 ? "" : "s"}`,
+    c.pass && `${String(c.pass)} OK`,
+    c.unknown && `${String(c.unknown)} couldn't check`,
+    c.skipped && `${String(c.skipped)} skipped`,
+    c.stopped && `${String(c.stopped)} not finished`,
+  ].filter((p): p is string => typeof p === "string");
+  return parts.length > 0 ? `All results: ${parts.join(" · ")}` : "No checks ran.";
+}

@@ -1,0 +1,28 @@
+// What every screen offers the app: its element, an in-place update, and the
+// control that should hold focus when the screen appears.
+
+import type { State } from "../model";
+
+/** UI-only facts that are not part of the model (timers). */
+export interface Timing {
+  /** A run has been going for 1 s: the stage is worth announcing. */
+  stageDue: boolean;
+  /** A run has been going for 10 s: show "step n of m". */
+  slow: boolean;
+}
+
+export interface Screen {
+  readonly element: HTMLElement;
+  update(state: State, timing: Timing): void;
+  /** Where focus goes when this screen replaces another. */
+  focusTarget(): HTMLElement | null;
+}
+
+export interface Handlers {
+  start(): void;
+  cancel(): void;
+  retry(): void;
+  chooseCode(code: string | null): void;
+  /** Copies the technician text; `ok` false means it is shown for copying by hand. */
+  copy(): Promise<{ ok: boolean; text: string }>;
+}

@@ -1,0 +1,73 @@
+// tauriBackend over the mocked IPC: the commands, their arguments, and the
+// Channel the events come back on (with Tauri's message indexes).
+
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { afterEach, describe, expect, it } from "vitest";
+import type { RunEvent } from "../../src/bindings";
+import { isIpcError, tauriBackend, toIpcError } from "../../src/backend";
+import { OVERVIEW, SCENARIOS, report, startedEvents } from "../fixtures";
+
+interface TauriInternals {
+  runCallback(id: number, data: unknown): void;
+}
+
+function channelId(arg: unknown): number {
+  const s = JSON.stringify(arg);
+  const m = /__CHANNEL__:(\d+)/.exec(s);
+  if (!m) throw new Error(`not a channel: ${s}`);
+  return Number(m[1]);
+}
+
+afterEach(() => {
+  clearMocks();
+});
+
+describe("tauriBackend", () => {
+  it("calls overview", async () => {
+    mockIPC((cmd) => (cmd === "overview" ? OVERVIEW : null));
+    await expect(tauriBackend.overview()).resolves.toEqual(OVERVIEW);
+  });
+
+  it("passes the error code and a channel; events arrive in index order even if sent out of order", async () => {
+    const got: RunEvent[] = [];
+    let args: Record<string, unknown> = {};
+    mockIPC((cmd, payload) => {
+      if (cmd !== "start_check") return null;
+      args = payload as Record<string, unknown>;
+      const id = channelId(args.onEvent);
+      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+      const events = startedEvents().slice(0, 3);
+      // deliver index 2, then 0, then 1: the Channel reorders them
+      for (const i of [2, 0, 1]) internals.runCallback(id, { index: i, message: events[i] });
+      return report(SCENARIOS.healthy);
+    });
+    const r = await tauriBackend.startCheck("104103", (e) => got.push(e));
+    expect(args.errorCode).toBe("104103");
+    expect(r.checks).toHaveLength(SCENARIOS.healthy.length);
+    expect(got.map((e) => (e.event === "started" ? e.id : ""))).toEqual(["internet", "captive_portal", "latency"]);
+  });
+
+  it("rejects with the IpcError as sent", async () => {
+    mockIPC(() => {
+      // Tauri rejects with the plain IpcError object, not an Error.
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw { kind: "busy", message: "A check is already running." };
+    });
+    await expect(tauriBackend.startCheck(null, () => undefined)).rejects.toEqual({ kind: "busy", message: "A check is already running." });
+  });
+
+  it("cancel returns the boolean", async () => {
+    mockIPC((cmd) => cmd === "cancel_check");
+    await expect(tauriBackend.cancelCheck()).resolves.toBe(true);
+  });
+});
+
+describe("errors", () => {
+  it("recognises IpcError and turns anything else into an internal one", () => {
+    expect(isIpcError({ kind: "profile", message: "x" })).toBe(true);
+    expect(isIpcError({ kind: "other", message: "x" })).toBe(false);
+    expect(toIpcError("boom")).toEqual({ kind: "internal", message: "boom" });
+    expect(toIpcError(new Error("no ipc"))).toEqual({ kind: "internal", message: "no ipc" });
+    expect(toIpcError({ a: 1 })).toEqual({ kind: "internal", message: '{"a":1}' });
+  });
+});
