@@ -143,10 +143,20 @@ export function countRows(rows: readonly Row[]): Counts {
   return counts;
 }
 
-/** The named stage: the first group, in display order, with a check still running. */
+/** Checks that measure for a few seconds (speed, delay, jitter, loss). */
+const MEASUREMENTS: ReadonlySet<string> = new Set(["latency", "jitter", "loss", "bandwidth"]);
+
+/**
+ * The named stage: the first group, in display order, with a quick check
+ * still running; once only the few-second measurements are left, say that.
+ */
 export function stageText(rows: readonly Row[]): string {
-  const waiting = GROUP_ORDER.find((g) => rows.some((r) => r.group === g && r.status === "pending"));
-  return waiting ? GROUP_STAGE[waiting] : rows.length > 0 ? "Putting the results together…" : "Starting the checks…";
+  const pending = rows.filter((r) => r.status === "pending");
+  const quick = pending.filter((r) => !MEASUREMENTS.has(r.id));
+  const waiting = GROUP_ORDER.find((g) => quick.some((r) => r.group === g));
+  if (waiting) return GROUP_STAGE[waiting];
+  if (pending.length > 0) return "Measuring the speed and quality of your connection…";
+  return rows.length > 0 ? "Putting the results together…" : "Starting the checks…";
 }
 
 /** "Step n of m": n is the check being waited for (finished + 1), never past m. */

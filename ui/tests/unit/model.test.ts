@@ -111,6 +111,17 @@ describe("grouping and ordering", () => {
     expect(stageText([])).toBe("Starting the checks…");
   });
 
+  it("does not stay on a group while only its slow measurements run", () => {
+    const s = run([{ type: "runStarted", runId: 1 }]);
+    const quick = ["internet", "captive_portal"].map((id) => fin(id));
+    // The speed test still runs, but name lookup is what is being waited for.
+    expect(stageText(run(quick, s).rows)).toBe("Looking up Zoom's servers by name…");
+    const allQuickDone = s.rows.filter((r) => !["latency", "loss", "jitter", "bandwidth"].includes(r.id)).map((r) => fin(r.id));
+    expect(stageText(run(allQuickDone, s).rows)).toBe("Measuring the speed and quality of your connection…");
+    const everything = s.rows.map((r) => fin(r.id));
+    expect(stageText(run(everything, s).rows)).toBe("Putting the results together…");
+  });
+
   it("counts steps as n of m without passing m", () => {
     const s = run([{ type: "runStarted", runId: 1 }]);
     expect(stepText(s.rows)).toBe(`Step 1 of ${String(PLAN.length)}`);

@@ -1,0 +1,255 @@
+//! The desktop shell: thin Tauri commands over meeting-doctor-core.
+//!
+//! Commands (each granted to the main window in capabilities/main.json):
+//! - `overview` → what will be checked, for which profile;
+//! - `start_check(errorCode, onEvent)` → streams `RunEvent`s over a channel,
+//!   resolves with the `Report`;
+//! - `cancel_check` → stops a running check.
+
+pub mod error;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Instant;
+
+use meeting_doctor_core::report::{clean_error_code, Overview};
+use meeting_doctor_core::{CancellationToken, Plan, Profile, Report, RunEvent, RunOptions};
+use tauri::ipc::Channel;
+use tauri::webview::PageLoadEvent;
+use tauri::{Manager, State};
+
+/// When the process started, for the "page loaded after N ms" log line the
+/// launch benchmark reads.
+static STARTED: OnceLock<Instant> = OnceLock::new();
+
+pub use error::{ErrorKind, IpcError};
+
+/// The app's state: the profile (or why it could not be loaded) and the
+/// running check, if any.
+#[derive(Debug)]
+pub struct AppState {
+    /// `--profile FILE`, if given (None: the built-in profile).
+    profile_path: Option<PathBuf>,
+    profile: Mutex<Result<Arc<Profile>, IpcError>>,
+    running: Mutex<Option<CancellationToken>>,
+}
+
+fn load(path: Option<&PathBuf>) -> Result<Arc<Profile>, IpcError> {
+    match path {
+        Some(p) => Profile::load(p).map(Arc::new).map_err(IpcError::from),
+        None => Ok(Arc::new(Profile::builtin())),
+    }
+}
+
+impl AppState {
+    pub fn new(profile_path: Option<PathBuf>) -> AppState {
+        AppState {
+            profile: Mutex::new(load(profile_path.as_ref())),
+            profile_path,
+            running: Mutex::new(None),
+        }
+    }
+
+    /// The profile; after a failure the file is read again, so the person
+    /// (or technician) can fix it and press "Try again" without a restart.
+    fn profile(&self) -> Result<Arc<Profile>, IpcError> {
+        let mut profile = self.profile.lock().unwrap_or_else(|e| e.into_inner());
+        if profile.is_err() {
+            *profile = load(self.profile_path.as_ref());
+        }
+        profile.clone()
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, Option<CancellationToken>> {
+        // A panic while holding the lock leaves plain data behind: keep going.
+        self.running.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Clears the running token when a check ends, however it ends.
+struct RunSlot<'a>(&'a AppState);
+
+impl Drop for RunSlot<'_> {
+    fn drop(&mut self) {
+        *self.0.running() = None;
+    }
+}
+
+#[tauri::command]
+fn overview(state: State<'_, AppState>) -> Result<Overview, IpcError> {
+    let profile = state.profile()?;
+    Ok(Overview::new(&profile, &Plan::for_profile(&profile)))
+}
+
+#[tauri::command]
+async fn start_check(
+    state: State<'_, AppState>,
+    error_code: Option<String>,
+    on_event: Channel<RunEvent>,
+) -> Result<Report, IpcError> {
+    let profile = state.profile()?;
+    let cancel = {
+        let mut running = state.running();
+        if running.is_some() {
+            return Err(IpcError::new(
+                ErrorKind::Busy,
+                "A check is already running.",
+            ));
+        }
+        let token = CancellationToken::new();
+        *running = Some(token.clone());
+        token
+    };
+    let _slot = RunSlot(&state);
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let forward = tauri::async_runtime::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            if on_event.send(event).is_err() {
+                // The window went away; the run finishes on its own.
+                break;
+            }
+        }
+    });
+    let plan = Plan::for_profile(&profile);
+    tracing::info!(profile = %profile.source, error_code = ?error_code, checks = plan.check_ids().len(), "check started");
+    let result =
+        meeting_doctor_core::check(&profile, &plan, RunOptions::default(), Some(tx), cancel).await;
+    // All events are delivered before the report resolves.
+    let _ = forward.await;
+    let mut report = result?;
+    report.error_code = clean_error_code(error_code.as_deref());
+    tracing::info!(
+        elapsed_ms = report.run.elapsed_ms,
+        cancelled = report.run.cancelled,
+        "check finished"
+    );
+    Ok(report)
+}
+
+#[tauri::command]
+fn cancel_check(state: State<'_, AppState>) -> bool {
+    match state.running().as_ref() {
+        Some(token) => {
+            token.cancel();
+            true
+        }
+        None => false,
+    }
+}
+
+/// `--profile FILE` or `--profile=FILE` from the command line, like the CLI.
+pub fn profile_arg(args: impl IntoIterator<Item = String>) -> Option<PathBuf> {
+    let mut args = args.into_iter();
+    while let Some(a) = args.next() {
+        if a == "--profile" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(p) = a.strip_prefix("--profile=") {
+            return Some(PathBuf::from(p));
+        }
+    }
+    None
+}
+
+/// Logs to a daily file in the app's log folder (and stderr when RUST_LOG is set).
+fn init_logging(app: &tauri::App) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    use tracing_subscriber::prelude::*;
+    let dir = app.path().app_log_dir().ok()?;
+    std::fs::create_dir_all(&dir).ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(tracing_appender::rolling::daily(
+        &dir,
+        "meeting-doctor.log",
+    ));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,meeting_doctor_core=info".into());
+    let stderr = std::env::var_os("RUST_LOG")
+        .is_some()
+        .then(|| tracing_subscriber::fmt::layer().with_writer(std::io::stderr));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_ansi(false)
+                .with_writer(writer),
+        )
+        .with(stderr)
+        .try_init()
+        .ok()?;
+    tracing::info!(log_dir = %dir.display(), "Meeting Doctor {} starting", env!("CARGO_PKG_VERSION"));
+    Some(guard)
+}
+
+pub fn run() {
+    STARTED.get_or_init(Instant::now);
+    let state = AppState::new(profile_arg(std::env::args().skip(1)));
+    let result = tauri::Builder::default()
+        .manage(state)
+        .setup(|app| {
+            if let Some(guard) = init_logging(app) {
+                // Keep the log writer alive for the app's lifetime.
+                app.manage(guard);
+            }
+            Ok(())
+        })
+        .on_page_load(|_, payload| {
+            if payload.event() == PageLoadEvent::Finished {
+                let ms = STARTED
+                    .get()
+                    .map(|t| t.elapsed().as_millis())
+                    .unwrap_or_default();
+                tracing::info!(since_start_ms = ms, "page loaded");
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            overview,
+            start_check,
+            cancel_check
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Meeting Doctor could not start: {e}");
+        std::process::exit(3);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_argument_forms() {
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            profile_arg(args(&["--profile", "/x.toml"])),
+            Some(PathBuf::from("/x.toml"))
+        );
+        assert_eq!(
+            profile_arg(args(&["-v", "--profile=/y.toml"])),
+            Some(PathBuf::from("/y.toml"))
+        );
+        assert_eq!(profile_arg(args(&["--profile"])), None);
+        assert_eq!(profile_arg(args(&[])), None);
+    }
+
+    #[test]
+    fn a_bad_profile_is_a_profile_error_and_is_read_again_once_fixed() {
+        let dir = std::env::temp_dir().join(format!("md-app-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, "name = 1\n").unwrap();
+        let state = AppState::new(Some(path.clone()));
+        let e = state.profile().unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Profile);
+        assert!(e.message.contains("bad.toml:1:"), "{}", e.message);
+        assert_eq!(serde_json::to_value(&e).unwrap()["kind"], "profile");
+        // Fixed on disk: the next call (the UI's "Try again") loads it.
+        std::fs::write(&path, "name = \"Fixed\"\n").unwrap();
+        assert_eq!(state.profile().unwrap().name, "Fixed");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn without_an_argument_the_built_in_profile_is_used() {
+        assert_eq!(AppState::new(None).profile().unwrap().name, "Zoom");
+    }
+}

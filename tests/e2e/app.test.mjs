@@ -1,0 +1,123 @@
+// The real app under Xvfb, driven through its webview (tauri-driver +
+// WebKitWebDriver), against the lab. Run by tests/e2e/run.sh, which puts
+// everything in a network namespace whose resolver is the lab's DNS.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { writeFileSync, openSync } from "node:fs";
+import { WebDriver, waitForPort, portBusy } from "./webdriver.mjs";
+
+const app = process.env.MD_APP;
+const lab = process.env.MD_LAB;
+const PORT = 4444;
+const NATIVE = 4445;
+const BASE = `http://127.0.0.1:${PORT}`;
+const ARTIFACTS = new URL("./artifacts/", import.meta.url).pathname;
+let driver;
+
+before(async () => {
+  assert.ok(app && lab, "MD_APP and MD_LAB are set by run.sh");
+  // An orphaned WebKitWebDriver on the native port would hang the session: fail fast.
+  assert.equal(await portBusy(NATIVE), false, `port ${NATIVE} is busy (a stale WebKitWebDriver?)`);
+  const log = openSync(`${ARTIFACTS}/tauri-driver.log`, "w");
+  driver = spawn("tauri-driver", ["--port", String(PORT), "--native-port", String(NATIVE)], { stdio: ["ignore", log, log] });
+  await waitForPort(PORT, 10_000);
+});
+
+after(async () => {
+  // SIGTERM, not SIGKILL: tauri-driver reaps WebKitWebDriver only on TERM/INT/QUIT.
+  if (driver && driver.exitCode === null) {
+    driver.kill("SIGTERM");
+    await new Promise((r) => driver.once("exit", r));
+  }
+});
+
+async function session(profile) {
+  return WebDriver.newSession(BASE, app, ["--profile", `${lab}/${profile}`], 60_000);
+}
+
+const ROWS = `return [...document.querySelectorAll("li.check")].map(li => ({ id: li.dataset.id, status: li.dataset.status, text: li.innerText }))`;
+const DONE = `return [...document.querySelectorAll("button")].some(b => /check again/i.test(b.textContent) && b.offsetParent !== null)`;
+
+async function startCheck(wd) {
+  await wd.waitFor(`return !!document.querySelector("#start")`, 20_000, "the start button");
+  await wd.click(await wd.find("#start"));
+}
+
+async function snapshot(wd, name) {
+  // WebKit may return the last painted frame: let it paint first.
+  await new Promise((r) => setTimeout(r, 600));
+  const png = await wd.screenshot();
+  assert.ok(png.length > 1000, "a real screenshot");
+  writeFileSync(`${ARTIFACTS}/${name}.png`, png);
+}
+
+function byId(rows) {
+  return Object.fromEntries(rows.map((r) => [r.id, r.status]));
+}
+
+test("a lab network with one fault per layer: each row shows its own status", async () => {
+  const wd = await session("broken.toml");
+  try {
+    await startCheck(wd);
+    await wd.waitFor(DONE, 30_000, "the end of the check");
+    const rows = await wd.exec(ROWS);
+    const s = byId(rows);
+    const tcp = rows.find((r) => r.id.startsWith("tcp.") && r.id !== "tcp.8801");
+    const udp = rows.find((r) => r.id.startsWith("udp."));
+    assert.equal(s.internet, "pass");
+    assert.equal(s.captive_portal, "fail");
+    assert.equal(s["dns.system"], "fail");
+    assert.equal(s["dns.reference"], "fail");
+    assert.equal(tcp.status, "fail");
+    assert.equal(udp.status, "fail");
+    assert.equal(s.tls, "fail", "this computer trusts the inspection CA: interception");
+    assert.equal(s.clock, "fail");
+    assert.equal(s.service_status, "fail");
+    assert.equal(s["tcp.8801"], "unknown");
+    assert.equal(s.bandwidth, "pass");
+    assert.match(rows.find((r) => r.id === "tls").text, /Lab Inspection CA/);
+    // The outcome leads, as an alert (failures found).
+    const alert = await wd.exec(`const a = document.querySelector('[role="alert"]'); return a ? a.innerText : null`);
+    assert.ok(alert && alert.length > 10, `an alert with the outcome: ${alert}`);
+    await snapshot(wd, "done-broken");
+  } finally {
+    await wd.quit();
+  }
+});
+
+test("the healthy lab: everything that can be tested passes", async () => {
+  const wd = await session("healthy.toml");
+  try {
+    await startCheck(wd);
+    await wd.waitFor(DONE, 30_000, "the end of the check");
+    const rows = await wd.exec(ROWS);
+    assert.ok(rows.length >= 14, `${rows.length} rows`);
+    for (const r of rows) {
+      assert.equal(r.status, r.id === "tcp.8801" ? "unknown" : "pass", `${r.id}: ${r.text}`);
+    }
+    const alert = await wd.exec(`return !!document.querySelector('[role="alert"]')`);
+    assert.equal(alert, false, "no alert when nothing failed");
+    await snapshot(wd, "done-healthy");
+  } finally {
+    await wd.quit();
+  }
+});
+
+test("cancel stops a run on a network that drops everything", async () => {
+  const wd = await session("silent.toml");
+  try {
+    await startCheck(wd);
+    const cancel = `return [...document.querySelectorAll("button")].find(b => /cancel/i.test(b.textContent) && b.offsetParent !== null)`;
+    await wd.waitFor(`return !!(${cancel.replace("return ", "")})`, 5_000, "the Cancel button");
+    await snapshot(wd, "running-silent");
+    const started = Date.now();
+    await wd.exec(`${cancel.replace("return ", "const b = ")}; b.click(); return true;`);
+    await wd.waitFor(`return [...document.querySelectorAll("li.check")].some(li => li.dataset.status === "skipped")`, 5_000, "cancelled rows");
+    assert.ok(Date.now() - started < 3000, "cancel is prompt");
+    const rows = await wd.exec(ROWS);
+    assert.ok(rows.every((r) => r.status !== "pass"), "nothing passes on a silent network");
+  } finally {
+    await wd.quit();
+  }
+});
