@@ -13,20 +13,37 @@ const lab = process.env.MD_LAB;
 const display = process.env.DISPLAY;
 const runs = Number(process.env.MD_BENCH_RUNS || 5);
 
+let screenshotErrors = 0;
 function screenshotStats() {
   // Mean brightness of the whole display (Xvfb's root is black until a window paints).
-  const out = execFileSync("/usr/bin/import", ["-display", display, "-window", "root", "-resize", "64x48", "-colorspace", "gray", "-format", "%[fx:mean]", "info:"], { encoding: "utf8" });
-  return Number(out.trim());
-}
-
-function rssKiB(pid) {
   try {
-    const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
-    return m ? Number(m[1]) : 0;
-  } catch {
+    const out = execFileSync("/usr/bin/import", ["-display", display, "-window", "root", "-resize", "64x48", "-colorspace", "gray", "-format", "%[fx:mean]", "info:"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return Number(out.trim());
+  } catch (e) {
+    screenshotErrors += 1;
+    if (screenshotErrors <= 3) console.error(`screenshot failed (${screenshotErrors}): ${String(e.stderr || e.message).trim()}`);
     return 0;
   }
 }
+
+/** Resident (RSS), proportional (PSS: shared pages split between users) and
+ *  private anonymous memory of a process, in KiB. */
+function mem(pid) {
+  try {
+    const t = readFileSync(`/proc/${pid}/smaps_rollup`, "utf8");
+    const get = (k) => Number((t.match(new RegExp(`^${k}:\\s+(\\d+) kB`, "m")) || [0, 0])[1]);
+    return { rss: get("Rss"), pss: get("Pss"), anon: get("Anonymous") };
+  } catch {
+    return { rss: 0, pss: 0, anon: 0 };
+  }
+}
+
+function sum(pids) {
+  return pids.map(mem).reduce((a, m) => ({ rss: a.rss + m.rss, pss: a.pss + m.pss, anon: a.anon + m.anon }), { rss: 0, pss: 0, anon: 0 });
+}
+
+const mib = (k) => Math.round(k / 1024);
+const fmt = (m) => `RSS ${mib(m.rss)} / PSS ${mib(m.pss)} / private ${mib(m.anon)} MiB`;
 
 /** The app and every process below it (WebKit's web and network processes). */
 function tree(root) {
@@ -66,7 +83,7 @@ async function launchOnce() {
   let logged = "";
   child.stderr.on("data", (d) => {
     logged += d;
-    const m = logged.match(/since_start_ms=(\d+) page loaded/);
+    const m = logged.match(/page loaded since_start_ms=(\d+)/);
     if (m && pageLoaded === null) pageLoaded = Number(m[1]);
   });
   let painted = null;
@@ -77,7 +94,7 @@ async function launchOnce() {
   }
   while (pageLoaded === null && Date.now() < limit) await new Promise((r) => setTimeout(r, 20));
   await new Promise((r) => setTimeout(r, 1500));
-  const idle = tree(child.pid).reduce((s, p) => s + rssKiB(p), 0);
+  const idle = { app: mem(child.pid), all: sum(tree(child.pid)) };
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));
   return { pageLoaded, painted, idle };
@@ -88,7 +105,8 @@ const results = [];
 for (let i = 0; i < runs; i++) results.push(await launchOnce());
 console.log(`launch → page loaded (app log): median ${median(results.map((r) => r.pageLoaded))} ms  [${results.map((r) => r.pageLoaded).join(", ")}]`);
 console.log(`launch → first painted frame (screenshots, ±polling): median ${Math.round(median(results.map((r) => r.painted)))} ms  [${results.map((r) => Math.round(r.painted)).join(", ")}]`);
-console.log(`resident, idle after launch (app + WebKit processes): median ${Math.round(median(results.map((r) => r.idle)) / 1024)} MiB`);
+const mid = results[Math.floor(results.length / 2)].idle;
+console.log(`memory idle after launch: app ${fmt(mid.app)}; app + WebKit processes ${fmt(mid.all)}`);
 
 // After a full check, through WebDriver.
 const driver = spawn("tauri-driver", ["--port", "4444", "--native-port", "4445"], { stdio: "ignore" });
@@ -101,9 +119,8 @@ try {
     await wd.waitFor(`return [...document.querySelectorAll("button")].some(b => /check again/i.test(b.textContent))`, 30000, "the end of the check");
     const appPid = Number(execFileSync("pgrep", ["-n", "-f", app], { encoding: "utf8" }).trim());
     const procs = tree(appPid);
-    const parts = procs.map((p) => `${comm(p)} ${Math.round(rssKiB(p) / 1024)} MiB`);
-    const total = procs.reduce((s, p) => s + rssKiB(p), 0);
-    console.log(`resident after a full check: app ${Math.round(rssKiB(appPid) / 1024)} MiB; with WebKit processes ${Math.round(total / 1024)} MiB (${parts.join(", ")})`);
+    const parts = procs.map((p) => `${comm(p)}: ${fmt(mem(p))}`);
+    console.log(`memory after a full check: app ${fmt(mem(appPid))}; app + WebKit processes ${fmt(sum(procs))}\n  ${parts.join("\n  ")}`);
   } finally {
     await wd.quit();
   }

@@ -19,7 +19,11 @@ serve=$(realpath "$serve")
 ns="mde2e$$"
 work=$(mktemp -d /tmp/md-e2e.XXXXXX)
 cleanup() {
+  local rc=$?
   set +e
+  if [[ $rc -ne 0 && -d "$work" ]]; then
+    for f in "$work"/xvfb.log "$work"/lab.log; do [[ -s "$f" ]] && { echo "--- $f"; tail -n 20 "$f"; }; done
+  fi
   [[ -n "${lab_pid:-}" ]] && kill "$lab_pid" 2>/dev/null
   [[ -n "${xvfb_pid:-}" ]] && kill "$xvfb_pid" 2>/dev/null
   wait 2>/dev/null
@@ -38,13 +42,12 @@ lab_pid=$!
 for _ in $(seq 100); do [[ -f "$work/lab/broken.toml" ]] && break; sleep 0.1; done
 [[ -f "$work/lab/broken.toml" ]] || { echo "lab did not start:"; cat "$work/lab.log"; exit 1; }
 
-# A free display number (another Xvfb may be running).
-display=87
-while [[ -e "/tmp/.X$display-lock" ]]; do display=$((display + 1)); done
-ip netns exec "$ns" Xvfb ":$display" -screen 0 1280x960x24 -nolisten tcp > "$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display and writes its number once it accepts clients.
+ip netns exec "$ns" Xvfb -displayfd 3 -screen 0 1280x960x24 -nolisten tcp 3>"$work/display" > "$work/xvfb.log" 2>&1 &
 xvfb_pid=$!
-for _ in $(seq 50); do [[ -e "/tmp/.X11-unix/X$display" ]] && break; sleep 0.1; done
-[[ -e "/tmp/.X11-unix/X$display" ]] || { echo "Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
+for _ in $(seq 100); do [[ -s "$work/display" ]] && break; sleep 0.1; done
+display=$(head -n1 "$work/display" 2>/dev/null || true)
+[[ -n "$display" ]] || { echo "Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
 
 mkdir -p tests/e2e/artifacts
 if [[ "${2:-}" == "--bench" ]]; then

@@ -387,7 +387,14 @@ fn human_output_is_a_checklist_with_a_summary() {
         text.contains("✔ pass    Internet connection: This computer can reach the internet."),
         "{text}"
     );
-    assert!(text.contains(&format!("✘ fail    Zoom connection on TCP port {}: The connection to Zoom on TCP port {} was refused.", lab.tcp_closed.port(), lab.tcp_closed.port())), "{text}");
+    assert!(
+        text.contains(&format!(
+            "✘ fail    Zoom connection (port {}): The connection to Zoom on port {} was refused.",
+            lab.tcp_closed.port(),
+            lab.tcp_closed.port()
+        )),
+        "{text}"
+    );
     assert!(text.contains("1 problem found:"), "{text}");
     assert!(
         !text.contains("\u{1b}["),

@@ -50,10 +50,10 @@ pub const FIXED_IDS: &[&str] = &[
 /// The plain-words title of a check.
 pub fn title(id: &str) -> String {
     if let Some(port) = id.strip_prefix("tcp.") {
-        return format!("Zoom connection on TCP port {port}");
+        return format!("Zoom connection (port {port})");
     }
     if let Some(port) = id.strip_prefix("udp.") {
-        return format!("Zoom audio and video on UDP port {port}");
+        return format!("Zoom audio and video (port {port})");
     }
     match id {
         "internet" => "Internet connection",
@@ -101,7 +101,8 @@ mod tests {
             assert_ne!(&t, id, "{id} has no title");
             assert!(t.chars().next().is_some_and(char::is_uppercase), "{t}");
         }
-        assert_eq!(title("tcp.8801"), "Zoom connection on TCP port 8801");
+        assert_eq!(title("tcp.8801"), "Zoom connection (port 8801)");
+        assert_eq!(title("udp.8801"), "Zoom audio and video (port 8801)");
     }
 
     #[test]

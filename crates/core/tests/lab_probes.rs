@@ -62,7 +62,7 @@ async fn tcp_connected_refused_and_silent_are_three_findings() {
     let lab = lab().await;
     let before = lab.counters().tcp_accepts;
     let open = ports::tcp(&target(lab.tcp_open), STEP).await;
-    assert_status(&open, Status::Pass, "answer on TCP port");
+    assert_status(&open, Status::Pass, "answer on port");
     assert!(open.evidence["connect_ms"].as_f64().is_some());
     assert_eq!(open.id, format!("tcp.{}", lab.tcp_open.port()));
     // Give the server a moment to count the accept.
@@ -108,7 +108,7 @@ async fn tcp_and_udp_without_a_known_host_are_unknown() {
 async fn udp_passes_only_on_our_stun_answer() {
     let lab = lab().await;
     let ok = ports::udp(&target(lab.stun), STEP).await;
-    assert_status(&ok, Status::Pass, "can flow over UDP");
+    assert_status(&ok, Status::Pass, "can get through on port");
     let mapped = ok.evidence["mapped_address"].as_str().unwrap();
     assert!(mapped.starts_with("127.0.0.1:"), "{mapped}");
     assert!(lab.counters().stun_requests >= 1);
@@ -128,7 +128,7 @@ async fn udp_passes_only_on_our_stun_answer() {
     assert_eq!(closed.evidence["error"], "refused");
 
     let silent = ports::udp(&target(lab.udp_silent), STEP).await;
-    assert_status(&silent, Status::Fail, "Nothing came back");
+    assert_status(&silent, Status::Fail, "get no answer on port");
     assert_eq!(silent.evidence["error"], "silent");
     // RFC 5389 retransmits at 0, 500 ms… within the step.
     assert!(silent.evidence["sent"].as_u64().unwrap() >= 2);

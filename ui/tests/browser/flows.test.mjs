@@ -68,7 +68,7 @@ test("a run with failures: alert headline, code line, problem rows, expandable d
 
   const alert = page.locator("[role=alert]");
   assert.equal(await alert.locator("h1").textContent(), "We found 3 problems that can stop Zoom from connecting.");
-  assert.equal(await page.locator(".lead").textContent(), "Zoom on TCP port 8801 never answered; something on the way is dropping it.");
+  assert.equal(await page.locator(".lead").textContent(), "Zoom never answered on port 8801; something on the way is dropping it.");
   assert.match(await page.locator(".code-line").textContent(), /^You saw error 104103: the Zoom app couldn't connect to Zoom's servers\./);
   assert.equal(await page.locator(".check[data-status=fail]").count(), 3);
   for (const word of await page.locator(".check[data-status=fail] .status-word").allTextContents()) assert.equal(word, "Problem");
@@ -110,7 +110,7 @@ test("copy details for a technician: text on the clipboard, confirmed", async ()
   assert.match(text, /^Meeting Doctor — connection check for Zoom/);
   assert.match(text, /Error code: 5003/);
   assert.match(text, /System: {5}Linux · Debian GNU\/Linux 12 \(bookworm\) · x86_64/);
-  assert.match(text, /PROBLEM: Zoom connection on TCP port 8801 — Zoom on TCP port 8801 never answered/);
+  assert.match(text, /PROBLEM: Zoom connection \(port 8801\) — Zoom never answered on port 8801/);
   assert.match(text, /\n {6}170\.114\.10\.85:8801: no answer within 3000 ms\n/);
   assert.deepEqual(problems, []);
   await context.close();

@@ -54,7 +54,7 @@ describe("headline, lowest layer first", () => {
 
   it("other problems: the first problem's summary follows, in display order", () => {
     const o = outcomeOf(SCENARIOS.blocked);
-    expect(o.lead).toBe("Zoom on TCP port 8801 never answered; something on the way is dropping it.");
+    expect(o.lead).toBe("Zoom never answered on port 8801; something on the way is dropping it.");
   });
 
   it("never counts couldn't-check as a problem or as OK", () => {

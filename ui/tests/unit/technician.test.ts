@@ -38,8 +38,8 @@ describe("technician text", () => {
       expect(t).toContain(`${f.title} — ${f.summary} [${f.id}]`);
       for (const line of f.detail.split("\n")) expect(t).toContain(`\n      ${line}\n`);
     }
-    expect(t).toContain("  PROBLEM: Zoom connection on TCP port 8801 — ");
-    expect(t).toContain("  COULDN'T CHECK: Zoom audio and video on UDP port 3479 — ");
+    expect(t).toContain("  PROBLEM: Zoom connection (port 8801) — ");
+    expect(t).toContain("  COULDN'T CHECK: Zoom audio and video (port 3479) — ");
     expect(t).toContain("  OK: Internet connection — ");
     expect(t).toContain("(took 3.0 s)");
     // grouped under the group labels, in display order

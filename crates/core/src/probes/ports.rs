@@ -14,7 +14,7 @@ use crate::profile::PortTarget;
 use crate::stun;
 
 fn no_host(id: &str, proto: &str, port: u16) -> Finding {
-    Finding::new(id, Status::Unknown, format!("Couldn't test {proto} port {port}: no server is known to answer there."))
+    Finding::new(id, Status::Unknown, format!("Couldn't test port {port}: no server is known to answer there."))
         .detail(format!("the profile lists {proto} {port} without a host; no public server is documented to answer on it, so a result would prove nothing"))
         .evidence(json!({ "port": port, "reason": "no_known_responder" }))
 }
@@ -55,14 +55,14 @@ pub async fn tcp(target: &PortTarget, timeout: Duration) -> Finding {
     let detail: Vec<String> = attempts
         .iter()
         .map(|a| match a.outcome {
-            Ok(d) => format!("{} connected in {} ms", a.addr, ms(d)),
-            Err(_) => format!("{}: {}", a.addr, a.error.as_deref().unwrap_or("failed")),
+            Ok(d) => format!("TCP {} connected in {} ms", a.addr, ms(d)),
+            Err(_) => format!("TCP {}: {}", a.addr, a.error.as_deref().unwrap_or("failed")),
         })
         .collect();
     if stream.is_some() {
         let last = attempts.last();
         let rtt = last.and_then(|a| a.outcome.ok()).unwrap_or_default();
-        return Finding::new(&id, Status::Pass, format!("Zoom's servers answer on TCP port {port}."))
+        return Finding::new(&id, Status::Pass, format!("Zoom's servers answer on port {port}."))
             .detail(detail.join("\n"))
             .evidence(json!({ "host": host.0, "port": port, "address": last.map(|a| a.addr.to_string()), "connect_ms": ms(rtt), "attempts": tried }));
     }
@@ -71,17 +71,17 @@ pub async fn tcp(target: &PortTarget, timeout: Duration) -> Finding {
         .and_then(|a| a.outcome.err())
         .unwrap_or(NetError::Silent);
     let summary = match kind {
-        NetError::Refused => format!("The connection to Zoom on TCP port {port} was refused."),
+        NetError::Refused => format!("The connection to Zoom on port {port} was refused."),
         NetError::Silent => {
-            format!("Zoom on TCP port {port} never answered; something on the way is dropping it.")
+            format!("Zoom never answered on port {port}; something on the way is dropping it.")
         }
         NetError::LocalFirewall => {
-            format!("A firewall on this computer blocks Zoom on TCP port {port}.")
+            format!("A firewall on this computer blocks Zoom on port {port}.")
         }
         NetError::Unreachable => {
-            format!("There is no route from this computer to Zoom (TCP port {port}).")
+            format!("There is no route from this computer to Zoom (port {port}).")
         }
-        _ => format!("Couldn't connect to Zoom on TCP port {port}."),
+        _ => format!("Couldn't connect to Zoom on port {port}."),
     };
     let mut detail = detail;
     if detail.is_empty() {
@@ -217,9 +217,9 @@ pub async fn udp(target: &PortTarget, timeout: Duration) -> Finding {
 fn judge_udp(id: &str, host: &str, port: u16, addr: SocketAddr, outcome: StunOutcome) -> Finding {
     match outcome {
         StunOutcome::Answered { rtt, response, ignored, .. } => {
-            Finding::new(id, Status::Pass, format!("Audio and video can flow over UDP port {port}."))
+            Finding::new(id, Status::Pass, format!("Audio and video can get through on port {port}."))
                 .detail(format!(
-                    "STUN Binding Response from {addr} in {} ms; mapped address {}{}",
+                    "UDP: STUN Binding Response from {addr} in {} ms; mapped address {}{}",
                     ms(rtt),
                     response.mapped.map(|m| m.to_string()).unwrap_or_else(|| "not given".into()),
                     if ignored.is_empty() { String::new() } else { format!("; ignored: {}", ignored.join("; ")) }
@@ -228,23 +228,23 @@ fn judge_udp(id: &str, host: &str, port: u16, addr: SocketAddr, outcome: StunOut
         }
         StunOutcome::NetError { kind, message, ignored } => {
             let summary = match kind {
-                NetError::LocalFirewall => format!("A firewall on this computer blocks Zoom's audio and video on UDP port {port}."),
-                NetError::Refused => format!("Zoom's audio and video on UDP port {port} were turned away (port unreachable)."),
-                NetError::Unreachable => format!("There is no route from this computer to UDP port {port}."),
-                _ => format!("Couldn't send Zoom's audio and video test on UDP port {port}."),
+                NetError::LocalFirewall => format!("A firewall on this computer blocks Zoom's audio and video (port {port})."),
+                NetError::Refused => format!("Zoom's audio and video were turned away on port {port}."),
+                NetError::Unreachable => format!("There is no route from this computer for audio and video (port {port})."),
+                _ => format!("Couldn't send the audio and video test (port {port})."),
             };
             Finding::new(id, Status::Fail, summary)
-                .detail(format!("{addr}: {message}"))
+                .detail(format!("UDP {addr}: {message}"))
                 .evidence(json!({ "host": host, "port": port, "address": addr.to_string(), "error": kind, "ignored": ignored }))
         }
         StunOutcome::Silent { sent, ignored } if !ignored.is_empty() => {
-            Finding::new(id, Status::Fail, format!("Something answered on UDP port {port}, but not with a real reply to our test."))
-                .detail(format!("{sent} STUN requests to {addr}; no valid answer; received instead: {}", ignored.join("; ")))
+            Finding::new(id, Status::Fail, format!("Something answered on port {port}, but not with a real reply to our test."))
+                .detail(format!("UDP: {sent} STUN requests to {addr}; no valid answer; received instead: {}", ignored.join("; ")))
                 .evidence(json!({ "host": host, "port": port, "address": addr.to_string(), "error": "invalid_answer", "sent": sent, "ignored": ignored }))
         }
         StunOutcome::Silent { sent, .. } => {
-            Finding::new(id, Status::Fail, format!("Nothing came back on UDP port {port}; this network seems to block it."))
-                .detail(format!("{sent} STUN requests to {addr}, no answer"))
+            Finding::new(id, Status::Fail, format!("Audio and video get no answer on port {port}; this network seems to block them."))
+                .detail(format!("UDP: {sent} STUN requests to {addr}, no answer"))
                 .evidence(json!({ "host": host, "port": port, "address": addr.to_string(), "error": NetError::Silent, "sent": sent }))
         }
     }
