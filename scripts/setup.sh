@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Installs what Meeting Doctor needs on a Debian machine, idempotently.
-#   setup.sh          to build and run
-#   setup.sh --test   also what the tests need (network namespaces)
+# Installs what Meeting Doctor needs on a Debian 12 machine, idempotently.
+#   setup.sh          to build and run the app and the CLI
+#   setup.sh --test   also what the tests need: network namespaces, nftables,
+#                     Chromium (UI tests), Xvfb + WebKitWebDriver + tauri-driver
+#                     (end-to-end tests of the real app)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-want=(ca-certificates build-essential pkg-config)
+want=(ca-certificates build-essential pkg-config curl file libssl-dev
+      libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
+      nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(iproute2 nftables)
+  want+=(iproute2 nftables chromium xvfb xauth webkit2gtk-driver imagemagick)
 fi
 
 missing=()
 for p in "${want[@]}"; do
+  # Node may come from elsewhere than Debian's package (it does on CI machines).
+  if [[ "$p" == nodejs || "$p" == npm ]] && command -v "${p/nodejs/node}" >/dev/null 2>&1; then
+    continue
+  fi
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if ((${#missing[@]})); then
@@ -26,4 +35,14 @@ fi
 if ! command -v cargo >/dev/null 2>&1; then
   echo "setup: cargo not found; install the Rust toolchain (rustup, Rust 1.85 or newer) first" >&2
   exit 1
+fi
+
+if [[ "${1:-}" == "--test" ]] && ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "setup: installing tauri-driver"
+  cargo install tauri-driver --locked --version '^2'
+fi
+
+# The UI's packages (and the Tauri CLI) from package-lock.json.
+if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
+  npm ci --prefix ui --no-audit --no-fund
 fi

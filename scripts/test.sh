@@ -1,12 +1,35 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting, lints, unit tests, the loopback lab
-# and the CLI end to end inside network namespaces (needs root).
+# Sets up and runs every test: formatting and lints (Rust and UI), unit tests,
+# the loopback lab and the CLI end to end in network namespaces, the UI in
+# headless Chromium, the release build with its .deb, and the real app under
+# Xvfb driven through tauri-driver. Needs root (namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
-echo "== cargo fmt --check"
+
+step() { echo; echo "== $*"; }
+
+step "UI: lint and build (the app embeds ui/dist)"
+npm run --prefix ui lint
+npm run --prefix ui build
+
+step "cargo fmt --check"
 cargo fmt --all -- --check
-echo "== cargo clippy"
+
+step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
-echo "== cargo test"
+
+step "cargo test (unit, lab, CLI end to end, TypeScript bindings fresh)"
 cargo test --locked --workspace
+
+step "UI tests: unit (Vitest) and in headless Chromium (playwright-core)"
+npm run --prefix ui test:unit
+npm run --prefix ui test:browser
+
+step "release build and .deb (Tauri CLI)"
+(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb)
+deb=$(ls target/release/bundle/deb/*.deb)
+echo "deb: $deb ($(du -k "$deb" | cut -f1) KiB)"
+
+step "end to end: the real app under Xvfb (tauri-driver + WebKitWebDriver)"
+tests/e2e/run.sh target/release/meeting-doctor-app
