@@ -15,7 +15,7 @@ fi
 
 npm run --prefix ui build
 # The Tauri CLI builds the release app with the UI embedded (no bundle here).
-(cd src-tauri && ../ui/node_modules/.bin/tauri build --no-bundle)
+(cd src-tauri && ../.tools/node_modules/.bin/tauri build --no-bundle)
 
 if [[ -z "${DISPLAY:-}" && -z "${WAYLAND_DISPLAY:-}" ]]; then
   echo "run: no display found; starting the app on a virtual display (Xvfb :99). Nothing will be visible here;"

@@ -42,7 +42,16 @@ if [[ "${1:-}" == "--test" ]] && ! command -v tauri-driver >/dev/null 2>&1; then
   cargo install tauri-driver --locked --version '^2'
 fi
 
-# The UI's packages (and the Tauri CLI) from package-lock.json.
+# The UI's packages, exactly as package-lock.json says.
 if [[ ! -d ui/node_modules ]] || [[ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]]; then
   npm ci --prefix ui --no-audit --no-fund
+fi
+
+# The Tauri CLI (a prebuilt binary from npm), pinned, outside the UI's lock:
+# its lock entries would list every platform's binary, and `npm ci` refuses a
+# lock whose optional platforms the registry does not serve.
+TAURI_CLI_VERSION=2.12.5
+if [[ "$(.tools/node_modules/.bin/tauri --version 2>/dev/null)" != "tauri-cli $TAURI_CLI_VERSION" ]]; then
+  mkdir -p .tools
+  npm install --prefix .tools --no-save --no-package-lock --no-audit --no-fund "@tauri-apps/cli@$TAURI_CLI_VERSION"
 fi

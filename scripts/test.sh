@@ -27,7 +27,7 @@ npm run --prefix ui test:unit
 npm run --prefix ui test:browser
 
 step "release build and .deb (Tauri CLI)"
-(cd src-tauri && ../ui/node_modules/.bin/tauri build --bundles deb)
+(cd src-tauri && ../.tools/node_modules/.bin/tauri build --bundles deb)
 deb=$(ls target/release/bundle/deb/*.deb)
 echo "deb: $deb ($(du -k "$deb" | cut -f1) KiB)"
 
