@@ -6,6 +6,7 @@
 pub mod checks;
 pub mod context;
 pub mod error;
+pub mod facts;
 pub mod finding;
 pub mod http1;
 pub mod net;

@@ -1,0 +1,1 @@
+//! Linux readers: command specs, file readers and parsers.

@@ -1,0 +1,1 @@
+//! macOS readers: command specs and parsers.

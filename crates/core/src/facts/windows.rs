@@ -1,0 +1,1 @@
+//! Windows readers: command specs and parsers (PowerShell JSON preferred).
