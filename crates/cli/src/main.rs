@@ -40,6 +40,17 @@ struct Cli {
 enum Command {
     /// Run the checks and show what is wrong.
     Check(CheckArgs),
+    /// Print what this computer's own settings say: proxy, routes (VPN),
+    /// DNS servers, firewall, Zoom install, network link. Each fact is
+    /// "known" (with where it was read) or "unknown" (with why).
+    Facts {
+        /// Profile file (TOML): its first Zoom host is where routes are looked up to.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        /// Print JSON (the default is a short text summary).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the profile in use (the built-in Zoom one unless --profile).
     Profile {
         /// Profile file (TOML) to show instead of the built-in one.
@@ -106,6 +117,7 @@ fn main() -> ExitCode {
     }
     let code = match cli.command {
         Command::Check(args) => check(args),
+        Command::Facts { profile, json } => facts(profile.as_ref(), json),
         Command::Profile { profile } => match load_profile(profile.as_ref()) {
             Ok(p) => match toml::to_string_pretty(&p) {
                 Ok(t) => {
@@ -118,6 +130,35 @@ fn main() -> ExitCode {
         },
     };
     ExitCode::from(code)
+}
+
+fn facts(profile: Option<&PathBuf>, json: bool) -> u8 {
+    let profile = match load_profile(profile) {
+        Ok(p) => p,
+        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => return fail(EXIT_INTERNAL, &format!("cannot start: {e}")),
+    };
+    let facts = runtime.block_on(core::facts::collect::this_computer(&profile));
+    runtime.shutdown_background();
+    let value = match serde_json::to_value(&facts) {
+        Ok(v) => v,
+        Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
+    };
+    if json {
+        match serde_json::to_string_pretty(&value) {
+            Ok(t) => println!("{t}"),
+            Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
+        }
+    } else {
+        render::facts(&value);
+    }
+    EXIT_HEALTHY
 }
 
 fn fail(code: u8, message: &str) -> u8 {

@@ -204,3 +204,28 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
     )?;
     Ok(())
 }
+
+/// A short text view of `meeting-doctor facts`: one line per fact.
+pub fn facts(value: &serde_json::Value) {
+    let Some(map) = value.as_object() else { return };
+    for (name, fact) in map {
+        if name == "os" {
+            println!("{:<16} {}", "os", fact.as_str().unwrap_or("?"));
+            continue;
+        }
+        match fact.get("state").and_then(|s| s.as_str()) {
+            Some("known") => println!(
+                "{:<16} {}  {}",
+                name,
+                fact["value"],
+                style(format!("({})", fact["source"].as_str().unwrap_or(""))).dim()
+            ),
+            _ => println!(
+                "{:<16} {} {}",
+                name,
+                style("unknown:").yellow(),
+                fact["reason"].as_str().unwrap_or("")
+            ),
+        }
+    }
+}

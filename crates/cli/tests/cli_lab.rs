@@ -512,3 +512,48 @@ fn a_local_firewall_blocking_udp_is_told_apart_from_silence() {
         "{udp}"
     );
 }
+
+#[test]
+fn facts_say_what_is_known_and_why_the_rest_is_not() {
+    if skip() {
+        return;
+    }
+    // An empty namespace: only loopback, no resolver answering.
+    let w = World::new(false);
+    let (out, _) = w.run(&["facts", "--json"], &[]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f["os"], "linux");
+    assert_eq!(f["interfaces"]["state"], "known");
+    assert_eq!(f["interfaces"]["value"][0]["name"], "lo");
+    assert_eq!(f["interfaces"]["value"][0]["kind"], "loopback");
+    // zoom.us cannot be looked up here, so the route to Zoom is unknown, with the reason.
+    assert_eq!(f["route_to_zoom"]["state"], "unknown");
+    assert!(f["route_to_zoom"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("could not be looked up"));
+    assert_eq!(f["dns_servers"]["state"], "known", "{}", f["dns_servers"]);
+    for key in ["proxy", "default_routes", "firewall", "zoom", "link"] {
+        let state = f[key]["state"].as_str().unwrap();
+        assert!(
+            state == "known"
+                || (state == "unknown" && !f[key]["reason"].as_str().unwrap().is_empty()),
+            "{key}: {}",
+            f[key]
+        );
+    }
+    // The text view has one line per fact.
+    let (out, _) = w.run(&["facts"], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("route_to_zoom") && l.contains("unknown:")),
+        "{text}"
+    );
+}

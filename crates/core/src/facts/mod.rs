@@ -7,6 +7,7 @@
 //! outputs under `tests/fixtures/<os>/`; one executor runs the specs (tests
 //! replay fixtures through [`command::Replay`]).
 
+pub mod collect;
 pub mod command;
 pub mod linux;
 pub mod macos;
@@ -22,16 +23,25 @@ pub use model::*;
 /// decoded; CRLF is kept as recorded.
 #[cfg(test)]
 pub(crate) fn fixture(os: &str, name: &str) -> String {
-    let path = format!("{}/../../tests/fixtures/{os}/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../tests/fixtures/{os}/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {path}: {e}"));
     let text = if bytes.starts_with(&[0xFF, 0xFE]) {
-        let units: Vec<u16> = bytes[2..].chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
+        let units: Vec<u16> = bytes[2..]
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         String::from_utf16_lossy(&units)
     } else {
         String::from_utf8_lossy(&bytes).into_owned()
     };
     match text.strip_prefix("#!") {
-        Some(rest) => rest.split_once('\n').map(|(_, body)| body.to_string()).unwrap_or_default(),
+        Some(rest) => rest
+            .split_once('\n')
+            .map(|(_, body)| body.to_string())
+            .unwrap_or_default(),
         None => text,
     }
 }
