@@ -38,14 +38,30 @@ impl CommandSpec {
     /// no profile, no prompt, UTF-8 output.
     pub fn powershell(script: &str) -> CommandSpec {
         let script = format!("[Console]::OutputEncoding = [Text.Encoding]::UTF8; {script}");
-        CommandSpec::new("powershell.exe", &["-NoProfile", "-NonInteractive", "-ExecutionPolicy", "Bypass", "-Command", &script])
+        CommandSpec::new(
+            "powershell.exe",
+            &[
+                "-NoProfile",
+                "-NonInteractive",
+                "-ExecutionPolicy",
+                "Bypass",
+                "-Command",
+                &script,
+            ],
+        )
     }
 
     /// How it would be typed, for evidence and logs (quoted where needed).
     pub fn display(&self) -> String {
         std::iter::once(self.program.as_str())
             .chain(self.args.iter().map(String::as_str))
-            .map(|a| if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') { format!("{a:?}") } else { a.to_string() })
+            .map(|a| {
+                if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
+                    format!("{a:?}")
+                } else {
+                    a.to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join(" ")
     }
@@ -95,7 +111,9 @@ impl Executor for System {
     fn run<'a>(&'a self, spec: &'a CommandSpec, timeout: Duration) -> ExecFuture<'a> {
         Box::pin(async move {
             let mut cmd = tokio::process::Command::new(&spec.program);
-            cmd.args(&spec.args).kill_on_drop(true).stdin(std::process::Stdio::null());
+            cmd.args(&spec.args)
+                .kill_on_drop(true)
+                .stdin(std::process::Stdio::null());
             for (k, v) in &spec.env {
                 cmd.env(k, v);
             }
@@ -107,8 +125,12 @@ impl Executor for System {
             let name = spec.program.clone();
             let out = match tokio::time::timeout(timeout, cmd.output()).await {
                 Err(_) => return Err(ExecError::Timeout(name, timeout.as_millis() as u64)),
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => return Err(ExecError::NotFound(name)),
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => return Err(ExecError::PermissionDenied(name)),
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(ExecError::NotFound(name))
+                }
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    return Err(ExecError::PermissionDenied(name))
+                }
                 Ok(Err(e)) => return Err(ExecError::Failed(name, e.to_string())),
                 Ok(Ok(o)) => o,
             };
@@ -135,7 +157,14 @@ impl Replay {
 
     /// Records that `spec` prints `stdout` and exits 0.
     pub fn ok(mut self, spec: &CommandSpec, stdout: &str) -> Replay {
-        self.outputs.insert(spec.display(), Ok(Output { code: Some(0), stdout: stdout.to_string(), stderr: String::new() }));
+        self.outputs.insert(
+            spec.display(),
+            Ok(Output {
+                code: Some(0),
+                stdout: stdout.to_string(),
+                stderr: String::new(),
+            }),
+        );
         self
     }
 
@@ -148,7 +177,11 @@ impl Replay {
 
 impl Executor for Replay {
     fn run<'a>(&'a self, spec: &'a CommandSpec, _timeout: Duration) -> ExecFuture<'a> {
-        let outcome = self.outputs.get(&spec.display()).cloned().unwrap_or_else(|| Err(ExecError::NotFound(spec.program.clone())));
+        let outcome = self
+            .outputs
+            .get(&spec.display())
+            .cloned()
+            .unwrap_or_else(|| Err(ExecError::NotFound(spec.program.clone())));
         Box::pin(async move { outcome })
     }
 }
@@ -163,20 +196,51 @@ mod tests {
         assert_eq!(s.display(), "netsh wlan show interfaces");
         let s = CommandSpec::new("scutil", &["--proxy", "a b", ""]);
         assert_eq!(s.display(), "scutil --proxy \"a b\" \"\"");
-        assert_eq!(CommandSpec::new("ip", &["-j", "route"]).c_locale().env.len(), 2);
+        assert_eq!(
+            CommandSpec::new("ip", &["-j", "route"])
+                .c_locale()
+                .env
+                .len(),
+            2
+        );
     }
 
     #[tokio::test]
     async fn the_system_executor_runs_argv_and_tells_failures_apart() {
-        let out = System.run(&CommandSpec::new("sh", &["-c", "printf '%s' \"$0\"", "a;b $(x)"]), Duration::from_secs(5)).await.unwrap();
+        let out = System
+            .run(
+                &CommandSpec::new("sh", &["-c", "printf '%s' \"$0\"", "a;b $(x)"]),
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
         // The argument arrives as one literal string: no shell ever parses data.
         assert_eq!(out.stdout, "a;b $(x)");
         assert!(out.success());
-        let missing = System.run(&CommandSpec::new("md-no-such-tool", &[]), Duration::from_secs(5)).await;
-        assert!(matches!(missing, Err(ExecError::NotFound(_))), "{missing:?}");
-        let slow = System.run(&CommandSpec::new("sleep", &["5"]), Duration::from_millis(200)).await;
+        let missing = System
+            .run(
+                &CommandSpec::new("md-no-such-tool", &[]),
+                Duration::from_secs(5),
+            )
+            .await;
+        assert!(
+            matches!(missing, Err(ExecError::NotFound(_))),
+            "{missing:?}"
+        );
+        let slow = System
+            .run(
+                &CommandSpec::new("sleep", &["5"]),
+                Duration::from_millis(200),
+            )
+            .await;
         assert!(matches!(slow, Err(ExecError::Timeout(_, 200))), "{slow:?}");
-        let failed = System.run(&CommandSpec::new("sh", &["-c", "echo nope >&2; exit 3"]), Duration::from_secs(5)).await.unwrap();
+        let failed = System
+            .run(
+                &CommandSpec::new("sh", &["-c", "echo nope >&2; exit 3"]),
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
         assert_eq!((failed.code, failed.stderr.trim()), (Some(3), "nope"));
     }
 
@@ -184,7 +248,14 @@ mod tests {
     async fn replay_answers_recorded_commands_only() {
         let spec = CommandSpec::new("scutil", &["--proxy"]);
         let r = Replay::new().ok(&spec, "<dictionary> {\n}\n");
-        assert_eq!(r.run(&spec, Duration::ZERO).await.unwrap().stdout, "<dictionary> {\n}\n");
-        assert!(matches!(r.run(&CommandSpec::new("scutil", &["--dns"]), Duration::ZERO).await, Err(ExecError::NotFound(_))));
+        assert_eq!(
+            r.run(&spec, Duration::ZERO).await.unwrap().stdout,
+            "<dictionary> {\n}\n"
+        );
+        assert!(matches!(
+            r.run(&CommandSpec::new("scutil", &["--dns"]), Duration::ZERO)
+                .await,
+            Err(ExecError::NotFound(_))
+        ));
     }
 }

@@ -16,7 +16,10 @@ pub struct ParseError {
 
 impl ParseError {
     pub fn new(tool: &'static str, message: impl Into<String>) -> ParseError {
-        ParseError { tool, message: message.into() }
+        ParseError {
+            tool,
+            message: message.into(),
+        }
     }
 }
 
@@ -40,7 +43,11 @@ pub struct ProxySettings {
 impl ProxySettings {
     /// True when nothing sends traffic through a proxy.
     pub fn is_direct(&self) -> bool {
-        !self.auto_detect && self.pac_url.is_none() && self.http.is_none() && self.https.is_none() && self.socks.is_none()
+        !self.auto_detect
+            && self.pac_url.is_none()
+            && self.http.is_none()
+            && self.https.is_none()
+            && self.socks.is_none()
     }
 }
 
