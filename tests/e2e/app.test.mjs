@@ -36,6 +36,11 @@ async function session(profile) {
   return WebDriver.newSession(BASE, app, ["--profile", `${lab}/${profile}`], 60_000);
 }
 
+// This computer's own settings (read, not sent over the network): they may
+// pass on a silent network, and on this test machine (no Zoom, no
+// NetworkManager) some are honestly "couldn't check".
+const LOCAL = ["proxy", "vpn", "firewall", "zoom_client", "network_type"];
+
 const ROWS = `return [...document.querySelectorAll("li.check")].map(li => ({ id: li.dataset.id, status: li.dataset.status, text: li.innerText }))`;
 const DONE = `return [...document.querySelectorAll("button")].some(b => /check again/i.test(b.textContent) && b.offsetParent !== null)`;
 
@@ -92,8 +97,12 @@ test("the healthy lab: everything that can be tested passes", async () => {
     await startCheck(wd);
     await wd.waitFor(DONE, 30_000, "the end of the check");
     const rows = await wd.exec(ROWS);
-    assert.ok(rows.length >= 14, `${rows.length} rows`);
+    assert.ok(rows.length >= 19, `${rows.length} rows`);
     for (const r of rows) {
+      if (LOCAL.includes(r.id)) {
+        assert.ok(r.status === "pass" || r.status === "unknown", `${r.id}: ${r.text}`);
+        continue;
+      }
       assert.equal(r.status, r.id === "tcp.8801" ? "unknown" : "pass", `${r.id}: ${r.text}`);
     }
     const alert = await wd.exec(`return !!document.querySelector('[role="alert"]')`);
@@ -116,7 +125,7 @@ test("cancel stops a run on a network that drops everything", async () => {
     await wd.waitFor(`return [...document.querySelectorAll("li.check")].some(li => li.dataset.status === "skipped")`, 5_000, "cancelled rows");
     assert.ok(Date.now() - started < 3000, "cancel is prompt");
     const rows = await wd.exec(ROWS);
-    assert.ok(rows.every((r) => r.status !== "pass"), "nothing passes on a silent network");
+    assert.ok(rows.filter((r) => !LOCAL.includes(r.id)).every((r) => r.status !== "pass"), "no network check passes on a silent network");
   } finally {
     await wd.quit();
   }

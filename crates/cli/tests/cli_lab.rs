@@ -107,6 +107,11 @@ impl World {
     }
 }
 
+/// Checks of this computer's own settings (read, not sent over the network):
+/// they may pass on a dead network, and on this test machine some of them
+/// cannot be known (no NetworkManager, no Zoom).
+const LOCAL: &[&str] = &["proxy", "vpn", "firewall", "zoom_client", "network_type"];
+
 fn statuses(report: &Value) -> Vec<(String, String)> {
     report["checks"]
         .as_array()
@@ -151,6 +156,14 @@ fn healthy_lab_is_all_pass_and_exit_0() {
     let profile = w.lab_profile("healthy.toml", &lab.healthy());
     let (code, report, _) = w.check_json(&profile, &[]);
     for (id, status) in statuses(&report) {
+        if LOCAL.contains(&id.as_str()) {
+            assert!(
+                status == "pass" || status == "unknown",
+                "{id}: {}",
+                check(&report, &id)
+            );
+            continue;
+        }
         let want = if id == "tcp.8801" { "unknown" } else { "pass" };
         assert_eq!(status, want, "{id}: {}", check(&report, &id));
     }
@@ -302,7 +315,10 @@ fn a_network_that_drops_everything_finishes_within_the_deadline() {
         took < Duration::from_millis(3000 + 1500),
         "took {took:?} with a 3 s deadline"
     );
-    for (id, status) in statuses(&report) {
+    for (id, status) in statuses(&report)
+        .into_iter()
+        .filter(|(id, _)| !LOCAL.contains(&id.as_str()))
+    {
         assert_ne!(
             status,
             "pass",
@@ -337,7 +353,10 @@ fn default_profile_without_internet_fails_internet_and_passes_nothing() {
     assert!(took < Duration::from_millis(6000 + 1500), "took {took:?}");
     assert_eq!(report["profile"]["name"], "Zoom");
     assert_eq!(status_of(&report, "internet"), "fail");
-    for (id, status) in statuses(&report) {
+    for (id, status) in statuses(&report)
+        .into_iter()
+        .filter(|(id, _)| !LOCAL.contains(&id.as_str()))
+    {
         assert_ne!(
             status,
             "pass",
@@ -345,7 +364,7 @@ fn default_profile_without_internet_fails_internet_and_passes_nothing() {
             check(&report, &id)
         );
     }
-    for id in [
+    for id in LOCAL.iter().copied().chain([
         "tcp.443",
         "tcp.8801",
         "udp.3478",
@@ -354,7 +373,7 @@ fn default_profile_without_internet_fails_internet_and_passes_nothing() {
         "tls",
         "service_status",
         "bandwidth",
-    ] {
+    ]) {
         assert!(
             report["checks"]
                 .as_array()

@@ -1,6 +1,7 @@
 //! The probes and the plan: which checks a profile asks for, each with a
 //! named timeout.
 
+pub mod computer;
 pub mod dns;
 pub mod ports;
 pub mod quality;
@@ -44,6 +45,8 @@ pub enum ProbeKind {
     ServiceStatus,
     Quality,
     Bandwidth,
+    /// This computer's settings (proxy, VPN, firewall, Zoom app, link).
+    Computer,
 }
 
 #[derive(Debug, Clone)]
@@ -132,6 +135,11 @@ impl Plan {
                 t("bandwidth", "a capped transfer: two seconds each way is enough to rate a connection against Zoom's needs", step * 2 + quality::TRANSFER_TIME * 2 + grace),
             );
         }
+        add(
+            ProbeKind::Computer,
+            computer::IDS.iter().map(|s| s.to_string()).collect(),
+            t("computer", "local tools answer in milliseconds; one that hangs (a stuck service) is cut off rather than holding the report", step * 2),
+        );
         Plan { probes }
     }
 
@@ -214,6 +222,7 @@ impl Probe {
             ProbeKind::Quality => {
                 quality::check(quality_tcp_target(p), quality_udp_target(p), step).await
             }
+            ProbeKind::Computer => computer::judge(&crate::facts::collect::this_computer(p).await),
             ProbeKind::Bandwidth => match &p.http.download {
                 Some(u) => {
                     vec![quality::bandwidth(&ctx.http, u, p.http.upload.as_ref(), step).await]
