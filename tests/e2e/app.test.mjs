@@ -39,7 +39,7 @@ async function session(profile) {
 // This computer's own settings (read, not sent over the network): they may
 // pass on a silent network, and on this test machine (no Zoom, no
 // NetworkManager) some are honestly "couldn't check".
-const LOCAL = ["proxy", "vpn", "firewall", "zoom_client", "network_type"];
+const LOCAL = ["proxy", "vpn", "firewall", "security_software", "zoom_client", "network_type"];
 
 const ROWS = `return [...document.querySelectorAll("li.check")].map(li => ({ id: li.dataset.id, status: li.dataset.status, text: li.innerText }))`;
 const DONE = `return [...document.querySelectorAll("button")].some(b => /check again/i.test(b.textContent) && b.offsetParent !== null)`;

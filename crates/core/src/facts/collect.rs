@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::command::{CommandSpec, ExecError, Executor};
-use super::linux;
 use super::model::*;
+use super::{linux, macos, windows};
 use crate::system::Os;
 
 /// A fact, or the reason it is not known ("needs administrator rights",
@@ -46,6 +46,7 @@ pub struct Facts {
     pub route_to_zoom: Fact<Route>,
     pub dns_servers: Fact<DnsServers>,
     pub firewall: Fact<FirewallState>,
+    pub security: Fact<Vec<SecurityProduct>>,
     pub zoom: Fact<ZoomInstall>,
     pub link: Fact<NetworkLink>,
 }
@@ -69,6 +70,23 @@ impl LinuxEnv {
             opt_zoom: PathBuf::from("/opt/zoom"),
             vars: std::env::vars().collect(),
         }
+    }
+
+    /// Names of the running processes (/proc/*/comm).
+    fn process_names(&self) -> Vec<String> {
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return vec![];
+        };
+        dir.filter_map(Result::ok)
+            .filter(|e| {
+                e.file_name()
+                    .to_string_lossy()
+                    .chars()
+                    .all(|c| c.is_ascii_digit())
+            })
+            .filter_map(|e| std::fs::read_to_string(e.path().join("comm")).ok())
+            .map(|c| c.trim().to_string())
+            .collect()
     }
 
     fn var(&self, name: &str) -> Option<&str> {
@@ -293,6 +311,10 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
         route_to_zoom,
         dns_servers,
         firewall,
+        security: Fact::Known {
+            value: linux::security_from_processes(&env.process_names()),
+            source: "running processes".into(),
+        },
         zoom,
         link,
     }
@@ -316,6 +338,219 @@ impl UsefulDns for Fact<DnsServers> {
     }
 }
 
+/// The link from the interface Zoom's route uses.
+fn link_from_route(
+    route: &Fact<Route>,
+    interfaces: &Fact<Vec<Interface>>,
+    wifi: Option<WifiInfo>,
+) -> Fact<NetworkLink> {
+    match (route.value(), interfaces.value()) {
+        (Some(r), Some(ifs)) => {
+            let kind = match ifs.iter().find(|i| i.name == r.interface).map(|i| i.kind) {
+                Some(InterfaceKind::Ethernet) => LinkKind::Ethernet,
+                Some(InterfaceKind::Wifi) => LinkKind::Wifi,
+                Some(InterfaceKind::Cellular) => LinkKind::Cellular,
+                _ => LinkKind::Unknown,
+            };
+            Fact::Known {
+                value: NetworkLink {
+                    kind,
+                    interface: Some(r.interface.clone()),
+                    wifi: wifi.filter(|_| kind == LinkKind::Wifi),
+                },
+                source: "the route to Zoom and the interface list".into(),
+            }
+        }
+        _ => Fact::unknown(format!(
+            "{}; {}",
+            source_or_reason(route),
+            source_or_reason(interfaces)
+        )),
+    }
+}
+
+fn source_or_reason<T>(f: &Fact<T>) -> String {
+    match f {
+        Fact::Known { source, .. } => source.clone(),
+        Fact::Unknown { reason } => reason.clone(),
+    }
+}
+
+/// Collects the Windows facts (PowerShell JSON through `exec`).
+pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
+    let proxy = read(exec, &windows::proxy_spec(), windows::parse_proxy).await;
+    let interfaces = read(exec, &windows::adapters_spec(), windows::parse_adapters).await;
+    let default_routes = read(
+        exec,
+        &CommandSpec::new("route", &["print", "-4"]),
+        windows::parse_route_print_defaults,
+    )
+    .await;
+    let route_to_zoom = match zoom_address {
+        Some(a) => {
+            read(exec, &windows::route_spec(a), |t| {
+                windows::parse_route(t, a)
+            })
+            .await
+        }
+        None => Fact::unknown("Zoom's address could not be looked up"),
+    };
+    let dns_servers = read(
+        exec,
+        &windows::dns_servers_spec(),
+        windows::parse_dns_servers,
+    )
+    .await;
+    let firewall = match read(
+        exec,
+        &windows::firewall_profiles_spec(),
+        windows::parse_firewall_profiles,
+    )
+    .await
+    {
+        Fact::Known { value, source } => {
+            let rules = read(
+                exec,
+                &windows::firewall_rules_spec(),
+                windows::parse_firewall_rules,
+            )
+            .await;
+            Fact::Known {
+                value: FirewallState {
+                    product: "Windows Defender Firewall".into(),
+                    profiles: value,
+                    zoom_rules: rules.value().cloned().unwrap_or_default(),
+                    ..Default::default()
+                },
+                source,
+            }
+        }
+        Fact::Unknown { reason } => Fact::unknown(reason),
+    };
+    let security = match read(exec, &windows::antivirus_spec(), windows::parse_antivirus).await {
+        Fact::Unknown { reason } if reason.contains(windows::MISSING_SECURITY_CENTER) => {
+            Fact::unknown("this Windows has no Security Center (a server edition), so security software can't be listed")
+        }
+        other => other,
+    };
+    let zoom = read(exec, &windows::zoom_spec(), windows::parse_zoom).await;
+    let wifi = read(exec, &windows::wlan_spec(), windows::parse_netsh_wlan)
+        .await
+        .value()
+        .cloned()
+        .flatten();
+    let link = link_from_route(&route_to_zoom, &interfaces, wifi);
+    Facts {
+        os: Os::Windows,
+        proxy,
+        interfaces,
+        default_routes,
+        route_to_zoom,
+        dns_servers,
+        firewall,
+        security,
+        zoom,
+        link,
+    }
+}
+
+/// Collects the macOS facts.
+pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
+    let proxy = read(exec, &macos::proxy_spec(), macos::parse_scutil_proxy).await;
+    let interfaces = read(
+        exec,
+        &macos::hardware_ports_spec(),
+        macos::parse_hardware_ports,
+    )
+    .await;
+    let default_routes = read(exec, &macos::netstat_spec(), macos::parse_netstat_defaults).await;
+    let route_to_zoom = match zoom_address {
+        Some(a) => {
+            read(exec, &macos::route_spec(a), |t| {
+                macos::parse_route_get(t, a)
+            })
+            .await
+        }
+        None => Fact::unknown("Zoom's address could not be looked up"),
+    };
+    let dns_servers = read(exec, &macos::dns_servers_spec(), macos::parse_scutil_dns).await;
+    let fw = macos::firewall_specs();
+    let raw = |t: &str| Ok::<_, ParseError>(t.to_string());
+    let firewall = match read(exec, &fw[0], raw).await {
+        Fact::Known {
+            value: global,
+            source,
+        } => {
+            let block_all = read(exec, &fw[1], raw)
+                .await
+                .value()
+                .cloned()
+                .unwrap_or_default();
+            let apps = read(exec, &fw[3], raw).await.value().cloned();
+            match macos::firewall_state(&format!("{global}\n{block_all}"), apps.as_deref()) {
+                Ok(mut state) => {
+                    let blocked = read(exec, &fw[2], macos::parse_socketfilterfw_appblocked).await;
+                    if blocked.value() == Some(&true) {
+                        state.blocked_apps.push(macos::ZOOM_APP.to_string());
+                    }
+                    Fact::Known {
+                        value: state,
+                        source,
+                    }
+                }
+                Err(e) => Fact::unknown(e.to_string()),
+            }
+        }
+        Fact::Unknown { reason } => Fact::unknown(reason),
+    };
+    let security = read(
+        exec,
+        &macos::security_spec(),
+        macos::parse_system_extensions,
+    )
+    .await;
+    let zs = macos::zoom_specs();
+    let zoom = match read(exec, &zs[0], macos::parse_info_plist).await {
+        Fact::Known { mut value, source } => {
+            if value.installed {
+                value.arch = read(exec, &zs[1], macos::parse_lipo_archs)
+                    .await
+                    .value()
+                    .cloned();
+            }
+            Fact::Known { value, source }
+        }
+        // plutil finds no Info.plist where Zoom installs: not installed there.
+        Fact::Unknown { reason } if reason.contains("failed") => Fact::Known {
+            value: ZoomInstall::default(),
+            source: format!("{} (not found)", macos::ZOOM_APP),
+        },
+        other => other,
+    };
+    let wifi = read(
+        exec,
+        &macos::airport_json_spec(),
+        macos::parse_system_profiler_airport,
+    )
+    .await
+    .value()
+    .cloned()
+    .flatten();
+    let link = link_from_route(&route_to_zoom, &interfaces, wifi);
+    Facts {
+        os: Os::Macos,
+        proxy,
+        interfaces,
+        default_routes,
+        route_to_zoom,
+        dns_servers,
+        firewall,
+        security,
+        zoom,
+        link,
+    }
+}
+
 /// Collects this computer's facts. The route is looked up for the address
 /// the profile's first Zoom host resolves to (a route lookup sends nothing).
 pub async fn this_computer(profile: &crate::Profile) -> Facts {
@@ -332,10 +567,8 @@ pub async fn this_computer(profile: &crate::Profile) -> Facts {
     };
     match crate::system::Os::current() {
         Os::Linux => linux(&super::command::System, &LinuxEnv::current(), zoom).await,
-        os => Facts::unread(
-            os,
-            "this OS's readers are parsers only for now; collecting them is not wired yet",
-        ),
+        Os::Windows => windows(&super::command::System, zoom).await,
+        Os::Macos => macos(&super::command::System, zoom).await,
     }
 }
 
@@ -350,6 +583,7 @@ impl Facts {
             route_to_zoom: Fact::unknown(reason),
             dns_servers: Fact::unknown(reason),
             firewall: Fact::unknown(reason),
+            security: Fact::unknown(reason),
             zoom: Fact::unknown(reason),
             link: Fact::unknown(reason),
         }
@@ -495,5 +729,169 @@ mod tests {
         assert!(
             matches!(&f.firewall, Fact::Unknown { reason } if reason.contains("no Status: line"))
         );
+    }
+
+    #[tokio::test]
+    async fn windows_on_a_wireguard_vpn_with_zoom_blocked_and_third_party_antivirus() {
+        let w = |name: &str| fixture("windows", name);
+        let zoom: IpAddr = "170.114.52.2".parse().unwrap();
+        let exec = Replay::new()
+            .ok(&windows::proxy_spec(), &w("ps-proxy--pac.json"))
+            .ok(&windows::adapters_spec(), &w("ps-adapters--vpn-up.json"))
+            .ok(
+                &CommandSpec::new("route", &["print", "-4"]),
+                &w("route-print-4--en-win10-wireguard.txt"),
+            )
+            .ok(
+                &windows::route_spec(zoom),
+                &w("ps-route--vpn-half-default.json"),
+            )
+            .ok(
+                &windows::dns_servers_spec(),
+                &w("ps-dns-servers--wifi-vpn.json"),
+            )
+            .ok(
+                &windows::firewall_profiles_spec(),
+                &w("ps-firewall-profiles--on.json"),
+            )
+            .ok(
+                &windows::firewall_rules_spec(),
+                &w("ps-firewall-rules--zoom-blocked.json"),
+            )
+            .ok(
+                &windows::antivirus_spec(),
+                &w("ps-antivirus--third-party.json"),
+            )
+            .ok(&windows::zoom_spec(), &w("ps-zoom--per-user.json"))
+            .ok(
+                &windows::wlan_spec(),
+                &w("netsh-wlan-show-interfaces--en-win11-5ghz.txt"),
+            );
+        let f = windows(&exec, Some(zoom)).await;
+        assert!(f.proxy.value().unwrap().pac_url.is_some());
+        assert_eq!(f.route_to_zoom.value().unwrap().interface, "wg-corp");
+        let wg = f
+            .interfaces
+            .value()
+            .unwrap()
+            .iter()
+            .find(|i| i.name == "wg-corp")
+            .unwrap();
+        assert_eq!(wg.kind, InterfaceKind::Tunnel);
+        let fw = f.firewall.value().unwrap();
+        assert!(fw.zoom_rules.iter().any(|r| r.action == "block"), "{fw:?}");
+        assert!(!f.security.value().unwrap().is_empty());
+        assert_eq!(
+            f.zoom.value().unwrap().install_kind.as_deref(),
+            Some("per-user")
+        );
+        // The route to Zoom is the tunnel, so the link kind is not Wi-Fi.
+        assert_eq!(f.link.value().unwrap().kind, LinkKind::Unknown);
+        // And the checks read it as a person should.
+        let checks = crate::probes::computer::judge(&f);
+        let get = |id: &str| checks.iter().find(|c| c.id == id).unwrap();
+        assert!(
+            get("vpn").summary.contains("goes through a VPN (wg-corp)"),
+            "{}",
+            get("vpn").summary
+        );
+        assert_eq!(get("firewall").status, crate::Status::Fail);
+    }
+
+    #[tokio::test]
+    async fn windows_server_without_security_center() {
+        let exec = Replay::new().ok(
+            &windows::antivirus_spec(),
+            &fixture("windows", "ps-antivirus--server-invalid-namespace.json"),
+        );
+        let f = windows(&exec, None).await;
+        assert!(
+            matches!(&f.security, Fact::Unknown { reason } if reason.contains("server edition")),
+            "{:?}",
+            f.security
+        );
+    }
+
+    #[tokio::test]
+    async fn macos_on_wifi_with_a_proxy_and_zoom_blocked_by_the_firewall() {
+        let m = |name: &str| fixture("macos", name);
+        let zoom: IpAddr = "170.114.52.2".parse().unwrap();
+        let fw = macos::firewall_specs();
+        let zs = macos::zoom_specs();
+        let exec = Replay::new()
+            .ok(
+                &macos::proxy_spec(),
+                &m("scutil-proxy--manual-http-https-socks.txt"),
+            )
+            .ok(
+                &macos::hardware_ports_spec(),
+                &m("networksetup-listallhardwareports--redacted-macs.txt"),
+            )
+            .ok(&macos::netstat_spec(), &m("netstat-rn--plain-vm.txt"))
+            .ok(&macos::route_spec(zoom), &m("route-n-get--default-en0.txt"))
+            .ok(
+                &macos::dns_servers_spec(),
+                &m("scutil-dns--tailscale-utun-supplemental.txt"),
+            )
+            .ok(
+                &fw[0],
+                &m("socketfilterfw-getglobalstate--enabled-state1.txt"),
+            )
+            .ok(&fw[2], &m("socketfilterfw-getappblocked--zoom-blocked.txt"))
+            .ok(&fw[3], &m("socketfilterfw-listapps--newer-format.txt"))
+            .ok(
+                &macos::security_spec(),
+                &m("systemextensionsctl-list--crowdstrike-zscaler.txt"),
+            )
+            .ok(&zs[0], &m("Info.plist--zoom-us-app.xml"))
+            .ok(&zs[1], "x86_64 arm64\n")
+            .ok(
+                &macos::airport_json_spec(),
+                &m("system-profiler-SPAirPortDataType-json--connected-5ghz.json"),
+            );
+        let f = macos(&exec, Some(zoom)).await;
+        assert!(f.proxy.value().unwrap().http.is_some());
+        assert_eq!(f.route_to_zoom.value().unwrap().interface, "en0");
+        assert_eq!(f.link.value().unwrap().kind, LinkKind::Wifi);
+        assert!(f.link.value().unwrap().wifi.is_some());
+        assert!(f
+            .firewall
+            .value()
+            .unwrap()
+            .blocked_apps
+            .iter()
+            .any(|a| a.contains("zoom")));
+        assert!(
+            f.security
+                .value()
+                .unwrap()
+                .iter()
+                .any(|p| p.name.contains("CrowdStrike")),
+            "{:?}",
+            f.security
+        );
+        let z = f.zoom.value().unwrap();
+        assert!(z.installed);
+        assert_eq!(z.arch.as_deref(), Some("universal"));
+        let checks = crate::probes::computer::judge(&f);
+        assert_eq!(
+            checks.iter().find(|c| c.id == "firewall").unwrap().status,
+            crate::Status::Fail
+        );
+    }
+
+    #[tokio::test]
+    async fn macos_without_zoom_installed() {
+        let zs = macos::zoom_specs();
+        let exec = Replay::new().with(
+            &zs[0],
+            Ok(Output {
+                code: Some(1),
+                stdout: String::new(),
+                stderr: "file does not exist or is not readable\n".into(),
+            }),
+        );
+        let f = macos(&exec, None).await;
+        assert_eq!(f.zoom.value(), Some(&ZoomInstall::default()));
     }
 }

@@ -809,6 +809,48 @@ pub fn parse_iw_link(text: &str) -> Result<Option<WifiInfo>, ParseError> {
     }))
 }
 
+// ---------------------------------------------------------------- security
+
+/// Security products recognised by a running process's name (the kernel
+/// keeps 15 characters of it): data, not code.
+pub const SECURITY_PROCESSES: &[(&str, &str)] = &[
+    ("falcon-sensor", "CrowdStrike Falcon"),
+    ("s1-agent", "SentinelOne"),
+    ("sentinelone", "SentinelOne"),
+    ("wdavdaemon", "Microsoft Defender for Endpoint"),
+    ("mdatp", "Microsoft Defender for Endpoint"),
+    ("sophos-spl", "Sophos Protection"),
+    ("savd", "Sophos Anti-Virus"),
+    ("esets", "ESET"),
+    ("oneav", "ESET"),
+    ("clamd", "ClamAV"),
+    ("freshclam", "ClamAV"),
+    ("ds_agent", "Trend Micro Deep Security"),
+    ("cbagentd", "VMware Carbon Black"),
+    ("cybereason", "Cybereason"),
+    ("elastic-endpoin", "Elastic Endpoint"),
+    ("wazuh-agentd", "Wazuh"),
+    ("zsatunnel", "Zscaler"),
+    ("zstunnel", "Zscaler"),
+    ("PanGPS", "Palo Alto GlobalProtect"),
+];
+
+/// The products among running process names, each once.
+pub fn security_from_processes(names: &[String]) -> Vec<SecurityProduct> {
+    let mut out: Vec<SecurityProduct> = Vec::new();
+    for (process, product) in SECURITY_PROCESSES {
+        if names.iter().any(|n| n == process) && !out.iter().any(|p| p.name == *product) {
+            out.push(SecurityProduct {
+                name: (*product).to_string(),
+                enabled: Some(true),
+                up_to_date: None,
+                seen_in: format!("process {process}"),
+            });
+        }
+    }
+    out
+}
+
 // ---------------------------------------------------------------- Zoom
 
 /// `dpkg-query -W -f '${Status}\t${Version}\t${Architecture}\n' zoom`.
@@ -1158,6 +1200,22 @@ mod tests {
         .is_some());
         assert_eq!(parse_iw_link("Not connected.\n").unwrap(), None);
         garbage_is_an_error(parse_iw_link);
+    }
+
+    #[test]
+    fn security_products_from_process_names() {
+        let names: Vec<String> = ["systemd", "falcon-sensor", "clamd", "freshclam", "bash"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let found = security_from_processes(&names);
+        assert_eq!(
+            found.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(),
+            vec!["CrowdStrike Falcon", "ClamAV"]
+        );
+        assert!(security_from_processes(&[]).is_empty());
+        // Names are matched whole: "clamdscan" is not the daemon.
+        assert!(security_from_processes(&["clamdscan".to_string()]).is_empty());
     }
 
     #[test]

@@ -8,7 +8,14 @@ use crate::facts::{InterfaceKind, LinkKind};
 use crate::finding::{Finding, Status};
 
 /// The ids this probe reports.
-pub const IDS: &[&str] = &["proxy", "vpn", "firewall", "zoom_client", "network_type"];
+pub const IDS: &[&str] = &[
+    "proxy",
+    "vpn",
+    "firewall",
+    "security_software",
+    "zoom_client",
+    "network_type",
+];
 
 fn unknown(id: &str, what: &str, reason: &str) -> Finding {
     Finding::new(id, Status::Unknown, format!("Couldn't check {what}."))
@@ -21,6 +28,7 @@ pub fn judge(facts: &Facts) -> Vec<Finding> {
         proxy(facts),
         vpn(facts),
         firewall(facts),
+        security_software(facts),
         zoom_client(facts),
         network_type(facts),
     ]
@@ -79,7 +87,8 @@ fn vpn(facts: &Facts) -> Finding {
     let kind = ifaces
         .iter()
         .find(|i| i.name == route.interface)
-        .map(|i| i.kind);
+        .map(|i| i.kind)
+        .or_else(|| tunnel_by_name(&route.interface).then_some(InterfaceKind::Tunnel));
     let tunnel = matches!(kind, Some(InterfaceKind::Tunnel | InterfaceKind::Ppp));
     let half_defaults: Vec<String> = facts
         .default_routes
@@ -119,6 +128,13 @@ fn vpn(facts: &Facts) -> Finding {
     Finding::new(id, Status::Pass, summary)
         .detail(detail)
         .evidence(ev)
+}
+
+/// Tunnel interfaces that interface lists may omit (macOS utun, ipsec).
+fn tunnel_by_name(name: &str) -> bool {
+    ["utun", "tun", "tap", "wg", "ppp", "ipsec"]
+        .iter()
+        .any(|p| name.starts_with(p))
 }
 
 fn firewall(facts: &Facts) -> Finding {
@@ -197,6 +213,41 @@ fn firewall(facts: &Facts) -> Finding {
         )
     };
     Finding::new(id, status, summary)
+        .detail(detail)
+        .evidence(ev)
+}
+
+fn security_software(facts: &Facts) -> Finding {
+    let id = "security_software";
+    let Some(products) = facts.security.value() else {
+        return unknown(id, "for security software", &source(&facts.security));
+    };
+    let ev = json!({ "products": products, "read_from": source(&facts.security) });
+    let names: Vec<&str> = products.iter().map(|p| p.name.as_str()).collect();
+    let summary = if names.is_empty() {
+        "No antivirus or security software was found that could filter Zoom.".to_string()
+    } else {
+        // Present is not guilty: if Zoom fails, allow Zoom in it, never turn it off.
+        format!("Security software is running ({}); if Zoom can't connect, ask for Zoom to be allowed in it.", names.join(", "))
+    };
+    let detail = if products.is_empty() {
+        format!("looked in: {}", source(&facts.security))
+    } else {
+        products
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} (seen in {}; protection {}; up to date {})",
+                    p.name,
+                    p.seen_in,
+                    p.enabled.map_or("?", |e| if e { "on" } else { "off" }),
+                    p.up_to_date.map_or("?", |u| if u { "yes" } else { "no" })
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    Finding::new(id, Status::Pass, summary)
         .detail(detail)
         .evidence(ev)
 }
@@ -528,5 +579,29 @@ mod tests {
             wifi: None,
         });
         assert_eq!(by_id(&f, "network_type").status, Status::Unknown);
+    }
+
+    #[test]
+    fn security_software_is_named_never_blamed() {
+        let mut f = base();
+        f.security = known(vec![]);
+        assert_eq!(
+            by_id(&f, "security_software").summary,
+            "No antivirus or security software was found that could filter Zoom."
+        );
+        f.security = known(vec![SecurityProduct {
+            name: "CrowdStrike Falcon".into(),
+            enabled: Some(true),
+            up_to_date: None,
+            seen_in: "process falcon-sensor".into(),
+        }]);
+        let s = by_id(&f, "security_software");
+        assert_eq!(s.status, Status::Pass);
+        assert!(
+            s.summary.contains("(CrowdStrike Falcon)") && s.summary.contains("allowed"),
+            "{}",
+            s.summary
+        );
+        assert!(s.detail.contains("protection on"), "{}", s.detail);
     }
 }
