@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use md_lab::netns::{netns_available, start_lab_in, NetNs, NsLab};
+use md_lab::netns::{start_lab_in, NetNs, NsLab};
 use md_lab::{LabConfig, LabProfile};
 use serde_json::Value;
 
@@ -19,14 +19,7 @@ fn bin() -> &'static str {
 }
 
 fn skip() -> bool {
-    if netns_available() {
-        return false;
-    }
-    if std::env::var_os("MD_SKIP_NETNS").is_some() {
-        eprintln!("SKIPPED: network namespaces are not available (MD_SKIP_NETNS set)");
-        return true;
-    }
-    panic!("these tests need root and `ip netns` (set MD_SKIP_NETNS=1 to skip them on purpose)");
+    md_lab::netns::skip_without_netns()
 }
 
 /// A namespace with only loopback, its resolver pointed at 127.0.0.1, and

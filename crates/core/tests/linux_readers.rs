@@ -5,19 +5,12 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use md_lab::netns::{netns_available, NetNs};
+use md_lab::netns::NetNs;
 use meeting_doctor_core::facts::command::System;
 use meeting_doctor_core::facts::{linux, CommandSpec, Executor, InterfaceKind};
 
 fn skip() -> bool {
-    if netns_available() {
-        return false;
-    }
-    if std::env::var_os("MD_SKIP_NETNS").is_some() {
-        eprintln!("SKIPPED: network namespaces are not available (MD_SKIP_NETNS set)");
-        return true;
-    }
-    panic!("these tests need root and `ip netns` (set MD_SKIP_NETNS=1 to skip them on purpose)");
+    md_lab::netns::skip_without_netns()
 }
 
 /// The same command, run by `ip -n NS` inside the namespace.

@@ -265,3 +265,17 @@ pub fn start_lab_in(ns: &NetNs, cfg: LabConfig) -> io::Result<NsLab> {
         }
     }
 }
+
+/// For tests that need namespaces: false when they are available; true (skip,
+/// with a loud line) when they are not and `MD_SKIP_NETNS` is set; otherwise
+/// a panic, so a machine without them cannot pass those tests silently.
+pub fn skip_without_netns() -> bool {
+    if netns_available() {
+        return false;
+    }
+    if std::env::var_os("MD_SKIP_NETNS").is_some() {
+        eprintln!("SKIPPED: network namespaces are not available (MD_SKIP_NETNS set)");
+        return true;
+    }
+    panic!("these tests need root and `ip netns` (set MD_SKIP_NETNS=1 to skip them on purpose)");
+}

@@ -190,15 +190,13 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
 
     let interfaces = read(exec, &linux::interfaces_spec(), linux::parse_interfaces).await;
     let default_routes = read(exec, &linux::routes_spec(), linux::parse_default_routes).await;
-    let route_to_zoom = match zoom_address {
-        Some(addr) => {
-            read(exec, &linux::route_spec(addr), |t| {
-                linux::parse_route_get(t, addr)
-            })
-            .await
-        }
-        None => Fact::unknown("Zoom's address could not be looked up"),
-    };
+    let route_to_zoom = route_to(
+        exec,
+        zoom_address,
+        linux::route_spec,
+        linux::parse_route_get,
+    )
+    .await;
 
     let resolv = match std::fs::read_to_string(&env.resolv_conf) {
         Ok(t) => match linux::parse_resolv_conf(&t) {
@@ -338,6 +336,19 @@ impl UsefulDns for Fact<DnsServers> {
     }
 }
 
+/// The route the OS picks for Zoom's address, when that address is known.
+async fn route_to(
+    exec: &dyn Executor,
+    zoom_address: Option<IpAddr>,
+    spec: fn(IpAddr) -> CommandSpec,
+    parse: fn(&str, IpAddr) -> Result<Route, ParseError>,
+) -> Fact<Route> {
+    match zoom_address {
+        Some(addr) => read(exec, &spec(addr), |t| parse(t, addr)).await,
+        None => Fact::unknown("Zoom's address could not be looked up"),
+    }
+}
+
 /// The link from the interface Zoom's route uses.
 fn link_from_route(
     route: &Fact<Route>,
@@ -386,15 +397,13 @@ pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts
         windows::parse_route_print_defaults,
     )
     .await;
-    let route_to_zoom = match zoom_address {
-        Some(a) => {
-            read(exec, &windows::route_spec(a), |t| {
-                windows::parse_route(t, a)
-            })
-            .await
-        }
-        None => Fact::unknown("Zoom's address could not be looked up"),
-    };
+    let route_to_zoom = route_to(
+        exec,
+        zoom_address,
+        windows::route_spec,
+        windows::parse_route,
+    )
+    .await;
     let dns_servers = read(
         exec,
         &windows::dns_servers_spec(),
@@ -464,15 +473,13 @@ pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
     )
     .await;
     let default_routes = read(exec, &macos::netstat_spec(), macos::parse_netstat_defaults).await;
-    let route_to_zoom = match zoom_address {
-        Some(a) => {
-            read(exec, &macos::route_spec(a), |t| {
-                macos::parse_route_get(t, a)
-            })
-            .await
-        }
-        None => Fact::unknown("Zoom's address could not be looked up"),
-    };
+    let route_to_zoom = route_to(
+        exec,
+        zoom_address,
+        macos::route_spec,
+        macos::parse_route_get,
+    )
+    .await;
     let dns_servers = read(exec, &macos::dns_servers_spec(), macos::parse_scutil_dns).await;
     let fw = macos::firewall_specs();
     let raw = |t: &str| Ok::<_, ParseError>(t.to_string());
