@@ -136,6 +136,52 @@ async fn read<T>(
     }
 }
 
+/// The Linux firewall: a front end (ufw, firewalld) that is on speaks for
+/// the rules; one that is off says nothing about rules set in nftables
+/// directly, so the kernel's ruleset decides — and when it cannot be read,
+/// the firewall is unknown rather than "nothing blocks Zoom".
+fn pick_firewall(
+    front_ends: Vec<Fact<FirewallState>>,
+    nft: Fact<FirewallState>,
+) -> Fact<FirewallState> {
+    let on = |f: &Fact<FirewallState>| {
+        f.value()
+            .is_some_and(|s| s.profiles.iter().any(|p| p.enabled) || !s.zoom_rules.is_empty())
+    };
+    if let Some(active) = front_ends.iter().find(|f| on(f)) {
+        return active.clone();
+    }
+    let off: Vec<String> = front_ends
+        .iter()
+        .filter_map(|f| f.value().map(|s| format!("{} is off", s.product)))
+        .collect();
+    match nft {
+        Fact::Known { value, source } => {
+            let source = if off.is_empty() {
+                source
+            } else {
+                format!("{source} ({})", off.join(", "))
+            };
+            Fact::Known { value, source }
+        }
+        Fact::Unknown { reason } if !off.is_empty() => Fact::unknown(format!(
+            "{}, but rules set directly in nftables could not be read: {reason}",
+            off.join(", ")
+        )),
+        Fact::Unknown { reason } => {
+            let mut reasons: Vec<String> = front_ends
+                .iter()
+                .filter_map(|f| match f {
+                    Fact::Unknown { reason } => Some(reason.clone()),
+                    Fact::Known { .. } => None,
+                })
+                .collect();
+            reasons.push(reason);
+            Fact::unknown(reasons.join("; "))
+        }
+    }
+}
+
 /// The first known answer among several readers, else every reason.
 fn first_known<T>(facts: Vec<Fact<T>>) -> Fact<T> {
     let mut reasons = Vec::new();
@@ -217,16 +263,18 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
     // resolvectl knows what is behind the 127.0.0.53 stub; resolv.conf otherwise.
     let dns_servers = first_known(vec![resolved.clone_if_useful(), resolv]);
 
-    let firewall = first_known(vec![
-        read(exec, &linux::ufw_spec(), linux::parse_ufw_status).await,
-        read(
-            exec,
-            &linux::firewalld_spec(),
-            linux::parse_firewalld_list_all,
-        )
-        .await,
+    let firewall = pick_firewall(
+        vec![
+            read(exec, &linux::ufw_spec(), linux::parse_ufw_status).await,
+            read(
+                exec,
+                &linux::firewalld_spec(),
+                linux::parse_firewalld_list_all,
+            )
+            .await,
+        ],
         read(exec, &linux::nft_spec(), linux::parse_nft_ruleset).await,
-    ]);
+    );
 
     let zoom = match exec.run(&linux::dpkg_zoom_spec(), STEP).await {
         // dpkg knows no "zoom" package: not installed as a .deb; the tarball
@@ -900,5 +948,78 @@ mod tests {
         );
         let f = macos(&exec, None).await;
         assert_eq!(f.zoom.value(), Some(&ZoomInstall::default()));
+    }
+
+    #[test]
+    fn an_inactive_firewall_front_end_does_not_hide_nftables() {
+        let state = |product: &str, enabled: bool, rules: Vec<FirewallRule>| FirewallState {
+            product: product.into(),
+            profiles: vec![FirewallProfile {
+                name: "default".into(),
+                enabled,
+                default_inbound: None,
+                default_outbound: None,
+            }],
+            zoom_rules: rules,
+            ..Default::default()
+        };
+        let known = |s: FirewallState| Fact::Known {
+            value: s,
+            source: "test".into(),
+        };
+        let block = FirewallRule {
+            name: "udp dport 3478 drop".into(),
+            direction: "out".into(),
+            action: "block".into(),
+            enabled: true,
+            program: None,
+        };
+        // ufw off, a drop rule set directly in nftables: the rule is what counts.
+        let f = pick_firewall(
+            vec![
+                known(state("ufw", false, vec![])),
+                Fact::unknown("firewall-cmd is not installed"),
+            ],
+            known(state("nftables", true, vec![block.clone()])),
+        );
+        assert_eq!(f.value().unwrap().product, "nftables");
+        assert!(matches!(&f, Fact::Known { source, .. } if source.contains("ufw is off")));
+        // ufw off and nftables unreadable: unknown, not "nothing blocks Zoom".
+        let f = pick_firewall(
+            vec![known(state("ufw", false, vec![]))],
+            Fact::unknown("nft needs administrator rights"),
+        );
+        assert!(
+            matches!(&f, Fact::Unknown { reason } if reason.contains("ufw is off") && reason.contains("needs administrator rights")),
+            "{f:?}"
+        );
+        // ufw on speaks for the rules.
+        let f = pick_firewall(
+            vec![known(state("ufw", true, vec![]))],
+            Fact::unknown("nft needs administrator rights"),
+        );
+        assert_eq!(f.value().unwrap().product, "ufw");
+        // Nothing readable at all: every reason.
+        let f = pick_firewall(
+            vec![
+                Fact::unknown("ufw is not installed"),
+                Fact::unknown("firewall-cmd is not installed"),
+            ],
+            Fact::unknown("nft needs administrator rights"),
+        );
+        assert!(
+            matches!(&f, Fact::Unknown { reason } if reason.contains("ufw is not installed") && reason.contains("nft needs"))
+        );
+        // And the check reads it: a blocking nft rule fails even with ufw off.
+        let mut facts = Facts::unread(Os::Linux, "not read");
+        facts.firewall = pick_firewall(
+            vec![known(state("ufw", false, vec![]))],
+            known(state("nftables", true, vec![block])),
+        );
+        let c = crate::probes::computer::judge(&facts)
+            .into_iter()
+            .find(|c| c.id == "firewall")
+            .unwrap();
+        assert_eq!(c.status, crate::Status::Fail, "{}", c.summary);
     }
 }
