@@ -89,7 +89,23 @@ fn vpn(facts: &Facts) -> Finding {
         .find(|i| i.name == route.interface)
         .map(|i| i.kind)
         .or_else(|| tunnel_by_name(&route.interface).then_some(InterfaceKind::Tunnel));
-    let tunnel = matches!(kind, Some(InterfaceKind::Tunnel | InterfaceKind::Ppp));
+    let Some(kind) = kind else {
+        // The route is known but not what kind of interface it leaves by
+        // (VPN adapters can be named "Ethernet 2"): no claim either way.
+        return Finding::new(
+            id,
+            Status::Unknown,
+            "Couldn't tell whether Zoom's traffic goes through a VPN.",
+        )
+        .detail(format!(
+            "route to {} leaves by {}, an interface this computer's list did not describe ({})",
+            route.destination,
+            route.interface,
+            source(&facts.interfaces)
+        ))
+        .evidence(json!({ "route": route, "interfaces": source(&facts.interfaces) }));
+    };
+    let tunnel = matches!(kind, InterfaceKind::Tunnel | InterfaceKind::Ppp);
     let half_defaults: Vec<String> = facts
         .default_routes
         .value()
@@ -110,7 +126,7 @@ fn vpn(facts: &Facts) -> Finding {
             .gateway
             .map(|g| format!(" via {g}"))
             .unwrap_or_default(),
-        kind.map_or("unknown".into(), |k| format!("{k:?}").to_lowercase()),
+        format!("{kind:?}").to_lowercase(),
         if half_defaults.is_empty() {
             String::new()
         } else {
@@ -440,6 +456,19 @@ mod tests {
             by_id(&f, "vpn").summary,
             "Zoom's traffic does not go through a VPN."
         );
+        // An interface nobody described is no evidence of "no VPN".
+        f.interfaces = Fact::Unknown {
+            reason: "Get-NetAdapter failed".into(),
+        };
+        f.route_to_zoom = known(Route {
+            destination: "203.0.113.10".parse().unwrap(),
+            interface: "Ethernet 2".into(),
+            gateway: None,
+            source: None,
+        });
+        let v = by_id(&f, "vpn");
+        assert_eq!(v.status, Status::Unknown, "{}", v.summary);
+        assert!(v.detail.contains("Get-NetAdapter failed"), "{}", v.detail);
     }
 
     #[test]
