@@ -108,6 +108,12 @@ test("the healthy lab: everything that can be tested passes", async () => {
     const alert = await wd.exec(`return !!document.querySelector('[role="alert"]')`);
     assert.equal(alert, false, "no alert when nothing failed");
     await snapshot(wd, "done-healthy");
+    // This computer's own settings, further down the list.
+    const scrolled = await wd.exec(
+      `const h = [...document.querySelectorAll("h2")].find(e => /security/i.test(e.textContent)); if (h) h.scrollIntoView({ block: "start" }); return !!h;`,
+    );
+    assert.ok(scrolled, "a Security & proxy group is shown");
+    await snapshot(wd, "done-healthy-computer");
   } finally {
     await wd.quit();
   }
