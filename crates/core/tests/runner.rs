@@ -31,6 +31,18 @@ fn lab_profile(lab: &Lab, silent: bool, probe_ms: u64, total_ms: u64) -> Profile
     .unwrap()
 }
 
+/// A run with the default options, no events and no cancel.
+async fn run_default(plan: &Plan, ctx: &Context) -> meeting_doctor_core::RunOutcome {
+    run(
+        plan,
+        ctx,
+        RunOptions::default(),
+        None,
+        CancellationToken::new(),
+    )
+    .await
+}
+
 /// A lab, a context trusting its CA, and the plan for `lab_profile`.
 async fn setup(silent: bool, probe_ms: u64, total_ms: u64) -> (Lab, Context, Plan) {
     let lab = Lab::start(LabConfig::default()).await.unwrap();
@@ -48,14 +60,7 @@ fn context(lab: &Lab, profile: Profile) -> Context {
 #[tokio::test]
 async fn healthy_lab_passes_everything_it_can_test() {
     let (_lab, ctx, plan) = setup(false, 1500, 6000).await;
-    let out = run(
-        &plan,
-        &ctx,
-        RunOptions::default(),
-        None,
-        CancellationToken::new(),
-    )
-    .await;
+    let out = run_default(&plan, &ctx).await;
     assert!(!out.deadline_hit && !out.cancelled);
     for f in &out.findings {
         // This computer's own settings: pass or, on this machine, unknown.
@@ -100,14 +105,7 @@ async fn silent_targets_cost_about_one_timeout_not_one_each() {
     assert!(silent_probes >= 8, "{silent_probes}");
 
     let start = Instant::now();
-    let out = run(
-        &plan,
-        &ctx,
-        RunOptions::default(),
-        None,
-        CancellationToken::new(),
-    )
-    .await;
+    let out = run_default(&plan, &ctx).await;
     let concurrent = start.elapsed();
     let network =
         |f: &&meeting_doctor_core::Finding| !probes::computer::IDS.contains(&f.id.as_str());
