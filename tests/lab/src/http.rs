@@ -487,11 +487,42 @@ fn route(request: &Request, body_len: u64) -> (&'static str, Response) {
             };
             ("/status", response)
         }
+        ("GET", "/pac") => ("/pac", pac(request)),
+        ("GET", "/pac-broken") => (
+            "/pac-broken",
+            Response::new(
+                200,
+                "OK",
+                PAC_TYPE,
+                "function FindProxyForURL(url, host) {\n  return \"PROXY \" +\n",
+            ),
+        ),
         ("GET", "/download") => ("/download", download(request, false)),
         ("GET", "/slow-download") => ("/slow-download", download(request, true)),
         ("POST", "/upload") => ("/upload", Response::text(&format!("received {body_len}\n"))),
         _ => ("404", Response::not_found()),
     }
+}
+
+const PAC_TYPE: &str = "application/x-ns-proxy-autoconfig";
+
+/// A proxy auto-config script: hosts under `.direct.test` and plain host
+/// names go direct, everything else through `?proxy=HOST:PORT`.
+fn pac(request: &Request) -> Response {
+    let Some(proxy) = request.query_param("proxy").filter(|p| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b))
+    }) else {
+        return Response::bad_request();
+    };
+    let script = format!(
+        "// Lab proxy auto-config\n\
+         function FindProxyForURL(url, host) {{\n\
+         \x20 if (isPlainHostName(host) || dnsDomainIs(host, \".direct.test\")) return \"DIRECT\";\n\
+         \x20 return \"PROXY {proxy}; DIRECT\";\n\
+         }}\n"
+    );
+    Response::new(200, "OK", PAC_TYPE, script)
 }
 
 fn date_skew(secs: &str) -> Response {

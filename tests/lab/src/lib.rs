@@ -38,7 +38,9 @@
 //! captive portal), `/portal-page`, `/date-skew/{secs}`, `/no-date`,
 //! `/status/{ok,outage,degraded,garbage,nocomponent}` (Statuspage v2
 //! `summary.json`), `/download?bytes=N`, `/slow-download?bytes=N&kbps=K`,
-//! and `POST /upload`; anything else is 404, and a malformed request 400.
+//! `/pac?proxy=HOST:PORT` (a proxy auto-config script: plain names and
+//! `*.direct.test` direct, the rest through that proxy), `/pac-broken` (a
+//! script with a syntax error), and `POST /upload`; anything else is 404, and a malformed request 400.
 
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -54,6 +56,7 @@ mod dns;
 mod http;
 pub mod netns;
 mod profile;
+mod proxy;
 mod stats;
 mod stun;
 mod tcp;
@@ -125,6 +128,12 @@ pub struct LabInfo {
     pub tls_wrong_name: SocketAddr,
     /// Plain HTTP/1.1 server (the TLS servers serve the same routes).
     pub http: SocketAddr,
+    /// An HTTP proxy that tunnels CONNECT and forwards `GET http://…`.
+    pub proxy_open: SocketAddr,
+    /// An HTTP proxy that wants a sign-in: 407 to everything.
+    pub proxy_auth: SocketAddr,
+    /// An HTTP proxy whose policy refuses everything: 403.
+    pub proxy_deny: SocketAddr,
     /// PEM of the "Lab Public Root CA".
     pub public_ca_pem: PathBuf,
     /// PEM of the "Lab Inspection CA".
@@ -252,6 +261,14 @@ impl Lab {
         let http = listener.local_addr()?;
         tasks.push(http::serve(&ctx, listener));
 
+        // Proxies.
+        let (proxy_open, task) = proxy::serve(&ctx, ip, proxy::Kind::Open).await?;
+        tasks.push(task);
+        let (proxy_auth, task) = proxy::serve(&ctx, ip, proxy::Kind::Auth).await?;
+        tasks.push(task);
+        let (proxy_deny, task) = proxy::serve(&ctx, ip, proxy::Kind::Deny).await?;
+        tasks.push(task);
+
         let dir = tempfile::Builder::new()
             .prefix("md-lab-")
             .tempdir()
@@ -282,6 +299,9 @@ impl Lab {
                 tls_not_yet_valid,
                 tls_wrong_name,
                 http,
+                proxy_open,
+                proxy_auth,
+                proxy_deny,
                 public_ca_pem,
                 inspection_ca_pem,
             },

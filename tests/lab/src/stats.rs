@@ -35,6 +35,12 @@ pub struct Counters {
     pub tls_not_yet_valid_accepts: u64,
     /// TCP connections accepted by the wrong-name TLS server.
     pub tls_wrong_name_accepts: u64,
+    /// Requests the open proxy served (CONNECT or absolute-form).
+    pub proxy_open_requests: u64,
+    /// Requests the sign-in proxy refused with 407.
+    pub proxy_auth_requests: u64,
+    /// Requests the policy proxy refused with 403.
+    pub proxy_deny_requests: u64,
     /// Requests the plain HTTP server answered.
     pub http: HttpCounters,
     /// Requests answered over TLS (after a completed handshake), by any TLS server.
@@ -75,6 +81,9 @@ pub(crate) struct Stats {
     pub(crate) tls_expired_accepts: AtomicU64,
     pub(crate) tls_not_yet_valid_accepts: AtomicU64,
     pub(crate) tls_wrong_name_accepts: AtomicU64,
+    pub(crate) proxy_open_requests: AtomicU64,
+    pub(crate) proxy_auth_requests: AtomicU64,
+    pub(crate) proxy_deny_requests: AtomicU64,
     pub(crate) http: HttpStats,
     pub(crate) https: HttpStats,
 }
@@ -124,6 +133,9 @@ impl Stats {
             tls_expired_accepts: get(&self.tls_expired_accepts),
             tls_not_yet_valid_accepts: get(&self.tls_not_yet_valid_accepts),
             tls_wrong_name_accepts: get(&self.tls_wrong_name_accepts),
+            proxy_open_requests: get(&self.proxy_open_requests),
+            proxy_auth_requests: get(&self.proxy_auth_requests),
+            proxy_deny_requests: get(&self.proxy_deny_requests),
             http: self.http.snapshot(),
             https: self.https.snapshot(),
         }
