@@ -48,6 +48,8 @@ pub struct Facts {
     pub firewall: Fact<FirewallState>,
     pub security: Fact<Vec<SecurityProduct>>,
     pub zoom: Fact<ZoomInstall>,
+    /// Zoom's processes now running (the client, its helpers).
+    pub zoom_processes: Fact<super::process::ZoomProcesses>,
     pub link: Fact<NetworkLink>,
 }
 
@@ -194,11 +196,84 @@ fn first_known<T>(facts: Vec<Fact<T>>) -> Fact<T> {
     Fact::unknown(reasons.join("; "))
 }
 
-/// Collects the Linux facts. `zoom_address` is where Zoom's traffic would
-/// go (the route to it tells whether a VPN carries it).
-pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpAddr>) -> Facts {
-    // Proxy: the desktop's setting first (what GUI apps such as Zoom read),
-    // then the environment.
+/// The Linux DNS servers: resolvectl knows what is behind the 127.0.0.53
+/// stub; resolv.conf otherwise.
+pub async fn linux_dns(exec: &dyn Executor, env: &LinuxEnv) -> Fact<DnsServers> {
+    let resolv = match std::fs::read_to_string(&env.resolv_conf) {
+        Ok(t) => match linux::parse_resolv_conf(&t) {
+            Ok(v) => Fact::Known {
+                value: v,
+                source: env.resolv_conf.display().to_string(),
+            },
+            Err(e) => Fact::unknown(e.to_string()),
+        },
+        Err(e) => Fact::unknown(format!("{}: {e}", env.resolv_conf.display())),
+    };
+    let resolved = read(
+        exec,
+        &linux::resolvectl_spec(),
+        linux::parse_resolvectl_status,
+    )
+    .await;
+    first_known(vec![resolved.clone_if_useful(), resolv])
+}
+
+/// The Zoom app on Linux: a .deb, an rpm, a flatpak, or the tarball in
+/// /opt/zoom, the first found. "Not installed" needs one package tool that
+/// answered; when none did, the reasons are kept.
+pub async fn linux_zoom(exec: &dyn Executor, env: &LinuxEnv) -> Fact<ZoomInstall> {
+    let dpkg = match exec.run(&linux::dpkg_zoom_spec(), STEP).await {
+        // dpkg knows no "zoom" package: an answer, not a failure.
+        Ok(out) if out.stderr.contains("no packages found") => Fact::Known {
+            value: ZoomInstall::default(),
+            source: "dpkg-query (no zoom package)".into(),
+        },
+        _ => read(exec, &linux::dpkg_zoom_spec(), linux::parse_dpkg_zoom).await,
+    };
+    let mut looked = Vec::new();
+    let mut answered = false;
+    for fact in [
+        dpkg,
+        read(exec, &linux::rpm_zoom_spec(), linux::parse_rpm_zoom).await,
+        read(exec, &linux::flatpak_zoom_spec(), linux::parse_flatpak_zoom).await,
+    ] {
+        match fact {
+            Fact::Known { value, source } if value.installed => {
+                return Fact::Known { value, source };
+            }
+            Fact::Known { source, .. } => {
+                answered = true;
+                looked.push(source);
+            }
+            Fact::Unknown { reason } => looked.push(reason),
+        }
+    }
+    let tarball = env.opt_zoom.join("zoom");
+    looked.push(tarball.display().to_string());
+    if tarball.exists() {
+        return Fact::Known {
+            value: ZoomInstall {
+                installed: true,
+                path: Some(env.opt_zoom.display().to_string()),
+                install_kind: Some("tarball".into()),
+                ..Default::default()
+            },
+            source: tarball.display().to_string(),
+        };
+    }
+    if answered {
+        Fact::Known {
+            value: ZoomInstall::default(),
+            source: looked.join("; "),
+        }
+    } else {
+        Fact::unknown(looked.join("; "))
+    }
+}
+
+/// The Linux proxy: the desktop's setting first (what GUI apps such as Zoom
+/// read), then the environment.
+pub async fn linux_proxy(exec: &dyn Executor, env: &LinuxEnv) -> Fact<ProxySettings> {
     let desktop = env
         .var("XDG_CURRENT_DESKTOP")
         .unwrap_or("")
@@ -223,7 +298,7 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
     )
     .await;
     let env_proxy = linux::parse_env_proxy(env.vars.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    let proxy = match (kde, gnome) {
+    match (kde, gnome) {
         (k @ Fact::Known { .. }, _) => k,
         (_, Fact::Known { value, source }) if !value.is_direct() || env_proxy.is_direct() => {
             Fact::Known { value, source }
@@ -232,7 +307,13 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
             value: env_proxy,
             source: "environment variables".into(),
         },
-    };
+    }
+}
+
+/// Collects the Linux facts. `zoom_address` is where Zoom's traffic would
+/// go (the route to it tells whether a VPN carries it).
+pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpAddr>) -> Facts {
+    let proxy = linux_proxy(exec, env).await;
 
     let interfaces = read(exec, &linux::interfaces_spec(), linux::parse_interfaces).await;
     let default_routes = read(exec, &linux::routes_spec(), linux::parse_default_routes).await;
@@ -244,24 +325,7 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
     )
     .await;
 
-    let resolv = match std::fs::read_to_string(&env.resolv_conf) {
-        Ok(t) => match linux::parse_resolv_conf(&t) {
-            Ok(v) => Fact::Known {
-                value: v,
-                source: env.resolv_conf.display().to_string(),
-            },
-            Err(e) => Fact::unknown(e.to_string()),
-        },
-        Err(e) => Fact::unknown(format!("{}: {e}", env.resolv_conf.display())),
-    };
-    let resolved = read(
-        exec,
-        &linux::resolvectl_spec(),
-        linux::parse_resolvectl_status,
-    )
-    .await;
-    // resolvectl knows what is behind the 127.0.0.53 stub; resolv.conf otherwise.
-    let dns_servers = first_known(vec![resolved.clone_if_useful(), resolv]);
+    let dns_servers = linux_dns(exec, env).await;
 
     let firewall = pick_firewall(
         vec![
@@ -276,27 +340,7 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
         read(exec, &linux::nft_spec(), linux::parse_nft_ruleset).await,
     );
 
-    let zoom = match exec.run(&linux::dpkg_zoom_spec(), STEP).await {
-        // dpkg knows no "zoom" package: not installed as a .deb; the tarball
-        // install lives in /opt/zoom.
-        Ok(out) if out.stderr.contains("no packages found") => {
-            let tarball = env.opt_zoom.join("zoom");
-            Fact::Known {
-                value: if tarball.exists() {
-                    ZoomInstall {
-                        installed: true,
-                        path: Some(env.opt_zoom.display().to_string()),
-                        install_kind: Some("tarball".into()),
-                        ..Default::default()
-                    }
-                } else {
-                    ZoomInstall::default()
-                },
-                source: format!("dpkg-query (no zoom package), {}", tarball.display()),
-            }
-        }
-        _ => read(exec, &linux::dpkg_zoom_spec(), linux::parse_dpkg_zoom).await,
-    };
+    let zoom = linux_zoom(exec, env).await;
 
     let link = match read(exec, &linux::nmcli_spec(), linux::parse_nmcli_device_status).await {
         Fact::Known { value, source } => {
@@ -362,6 +406,7 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
             source: "running processes".into(),
         },
         zoom,
+        zoom_processes: running_zoom(),
         link,
     }
 }
@@ -381,6 +426,14 @@ impl UsefulDns for Fact<DnsServers> {
             }
             other => other,
         }
+    }
+}
+
+/// Zoom's processes, from the OS's process list.
+fn running_zoom() -> Fact<super::process::ZoomProcesses> {
+    Fact::Known {
+        value: super::process::classify(&super::process::list()),
+        source: "running processes".into(),
     }
 }
 
@@ -507,6 +560,7 @@ pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts
         firewall,
         security,
         zoom,
+        zoom_processes: running_zoom(),
         link,
     }
 }
@@ -572,6 +626,15 @@ pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
                     .await
                     .value()
                     .cloned();
+                let machine_arm = match exec.run(&macos::machine_arch_spec(), STEP).await {
+                    Ok(out) if out.success() => macos::parse_hw_optional_arm64(&out.stdout).ok(),
+                    // Intel Macs have no such key.
+                    Ok(out) if macos::sysctl_unknown_oid(&out.stderr) => Some(false),
+                    _ => None,
+                };
+                if let (Some(arm), Some(arch)) = (machine_arm, value.arch.as_deref()) {
+                    value.arch_problem = macos::arch_mismatch(arm, arch);
+                }
             }
             Fact::Known { value, source }
         }
@@ -602,6 +665,7 @@ pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
         firewall,
         security,
         zoom,
+        zoom_processes: running_zoom(),
         link,
     }
 }
@@ -609,6 +673,42 @@ pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
 /// Collects this computer's facts. The route is looked up for the address
 /// the profile's first Zoom host resolves to (a route lookup sends nothing).
 pub async fn this_computer(profile: &crate::Profile) -> Facts {
+    this_computer_with(profile, None).await
+}
+
+/// The system's proxy settings as the Zoom client reads them.
+pub async fn proxy_settings() -> Fact<ProxySettings> {
+    let exec = &super::command::System;
+    match Os::current() {
+        Os::Linux => linux_proxy(exec, &LinuxEnv::current()).await,
+        Os::Windows => read(exec, &windows::proxy_spec(), windows::parse_proxy).await,
+        Os::Macos => read(exec, &macos::proxy_spec(), macos::parse_scutil_proxy).await,
+    }
+}
+
+/// The DNS servers this computer is set to use.
+pub async fn dns_servers() -> Fact<DnsServers> {
+    let exec = &super::command::System;
+    match Os::current() {
+        Os::Linux => linux_dns(exec, &LinuxEnv::current()).await,
+        Os::Windows => {
+            read(
+                exec,
+                &windows::dns_servers_spec(),
+                windows::parse_dns_servers,
+            )
+            .await
+        }
+        Os::Macos => read(exec, &macos::dns_servers_spec(), macos::parse_scutil_dns).await,
+    }
+}
+
+/// [`this_computer`], with the proxy settings already read (the run reads
+/// them once for every probe).
+pub async fn this_computer_with(
+    profile: &crate::Profile,
+    proxy: Option<Fact<ProxySettings>>,
+) -> Facts {
     let host = profile
         .tcp
         .iter()
@@ -620,11 +720,15 @@ pub async fn this_computer(profile: &crate::Profile) -> Facts {
             .and_then(|a| a.first().map(|s| s.ip())),
         None => None,
     };
-    match crate::system::Os::current() {
+    let mut facts = match crate::system::Os::current() {
         Os::Linux => linux(&super::command::System, &LinuxEnv::current(), zoom).await,
         Os::Windows => windows(&super::command::System, zoom).await,
         Os::Macos => macos(&super::command::System, zoom).await,
+    };
+    if let Some(p) = proxy {
+        facts.proxy = p;
     }
+    facts
 }
 
 impl Facts {
@@ -640,6 +744,7 @@ impl Facts {
             firewall: Fact::unknown(reason),
             security: Fact::unknown(reason),
             zoom: Fact::unknown(reason),
+            zoom_processes: Fact::unknown(reason),
             link: Fact::unknown(reason),
         }
     }

@@ -1008,6 +1008,7 @@ pub fn parse_info_plist(xml: &str) -> Result<ZoomInstall, ParseError> {
         return Ok(ZoomInstall::default());
     }
     Ok(ZoomInstall {
+        arch_problem: None,
         installed: true,
         version: get("CFBundleShortVersionString").or_else(|| get("CFBundleVersion")),
         path: Some(ZOOM_APP.into()),
@@ -1180,6 +1181,7 @@ pub fn parse_system_profiler_apps(text: &str) -> Result<ZoomInstall, ParseError>
             .map(|(_, v)| v.to_string())
     };
     Ok(ZoomInstall {
+        arch_problem: None,
         installed: true,
         version: get("Version"),
         path: get("Location"),
@@ -1379,6 +1381,78 @@ fn wdutil_channel(text: &str) -> (Option<String>, Option<u32>) {
         .take_while(char::is_ascii_digit)
         .collect();
     (band, digits.parse().ok())
+}
+
+// ---------------------------------------------------------------------------
+// 8. Machine architecture
+// ---------------------------------------------------------------------------
+
+const SYSCTL_ARM64: &str = "sysctl -n hw.optional.arm64";
+
+/// Whether the Mac itself is Apple Silicon: `sysctl -n hw.optional.arm64`.
+/// `uname -m` is no use here: run from a process under Rosetta (an Intel
+/// build of Terminal or of this app) it says "x86_64" on Apple Silicon,
+/// while this key says "1" either way.
+///
+/// Intel Macs have no such key: sysctl prints nothing on stdout,
+/// "sysctl: unknown oid 'hw.optional.arm64'" on stderr and exits 1. The
+/// caller treats that failure (see [`sysctl_unknown_oid`]) as Intel, not as
+/// an unreadable fact.
+pub fn machine_arch_spec() -> CommandSpec {
+    CommandSpec::new("sysctl", &["-n", "hw.optional.arm64"]).c_locale()
+}
+
+/// Reads [`machine_arch_spec`]'s stdout: "1" → Apple Silicon (`true`),
+/// "0" → Intel (`false`). Also takes the `name: value` form sysctl prints
+/// without `-n`. Anything else, including nothing, is an error.
+pub fn parse_hw_optional_arm64(text: &str) -> Result<bool, ParseError> {
+    let value = text.trim();
+    let value = value
+        .strip_prefix("hw.optional.arm64:")
+        .map_or(value, str::trim);
+    match value {
+        "1" => Ok(true),
+        "0" => Ok(false),
+        "" => Err(ParseError::new(SYSCTL_ARM64, "no output")),
+        other => Err(ParseError::new(
+            SYSCTL_ARM64,
+            format!("expected 0 or 1, found {other:?}"),
+        )),
+    }
+}
+
+/// True when sysctl's stderr says the key does not exist (an Intel Mac,
+/// or a macOS older than Big Sur): the machine is not Apple Silicon.
+/// Older sysctl versions word it "second level name arm64 in
+/// hw.optional.arm64 is invalid".
+pub fn sysctl_unknown_oid(stderr: &str) -> bool {
+    stderr.contains("unknown oid") || stderr.contains("is invalid")
+}
+
+/// A plain-words problem when the Zoom build does not fit the Mac:
+/// `machine_is_arm` from [`parse_hw_optional_arm64`], `zoom_arch` in the
+/// words of [`parse_lipo_archs`] / [`ZoomInstall::arch`] ("x86_64",
+/// "arm64", "universal"). A universal or matching build, or an
+/// architecture not known, is no problem (`None`).
+pub fn arch_mismatch(machine_is_arm: bool, zoom_arch: &str) -> Option<String> {
+    let arch = zoom_arch.trim().to_ascii_lowercase();
+    let intel_only = matches!(arch.as_str(), "x86_64" | "x86_64h" | "intel");
+    let arm_only = matches!(arch.as_str(), "arm64" | "arm64e" | "apple silicon");
+    if machine_is_arm && intel_only {
+        Some(
+            "Zoom for Intel runs under Rosetta on this Apple Silicon Mac; \
+             the Apple Silicon build is faster and more reliable"
+                .into(),
+        )
+    } else if !machine_is_arm && arm_only {
+        Some(
+            "This Zoom is the build for Apple Silicon, which cannot run on this \
+             Intel Mac; install Zoom for Intel (or the universal installer)"
+                .into(),
+        )
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -2079,6 +2153,7 @@ mod tests {
         assert_eq!(
             zoom,
             ZoomInstall {
+                arch_problem: None,
                 installed: true,
                 version: Some("5.16.10 (25689)".into()),
                 path: Some("/Applications/zoom.us.app".into()),
@@ -2127,6 +2202,7 @@ mod tests {
         assert_eq!(
             parse_system_profiler_apps(&text).unwrap(),
             ZoomInstall {
+                arch_problem: None,
                 installed: true,
                 version: Some("5.16.10 (25689)".into()),
                 path: Some("/Applications/zoom.us.app".into()),
@@ -2284,5 +2360,69 @@ mod tests {
         assert_eq!(netstat_spec().display(), "netstat -rn -f inet");
         assert_eq!(nc_list_spec().display(), "scutil --nc list");
         assert_eq!(security_spec().display(), "systemextensionsctl list");
+    }
+
+    // 8. Machine architecture ------------------------------------------------
+
+    #[test]
+    fn hw_optional_arm64() {
+        assert!(
+            parse_hw_optional_arm64(&fx("sysctl-n-hw-optional-arm64--apple-silicon.txt")).unwrap()
+        );
+        assert!(parse_hw_optional_arm64(&fx(
+            "sysctl-hw-optional-arm64--apple-silicon-without-n.txt"
+        ))
+        .unwrap());
+        assert!(!parse_hw_optional_arm64("0\n").unwrap());
+        for text in GARBAGE
+            .iter()
+            .chain(&["2\n", "1 1\n", "hw.optional.arm64:\n", "true\n"])
+        {
+            assert!(parse_hw_optional_arm64(text).is_err(), "{text:?}");
+        }
+        // An Intel Mac: nothing on stdout, the key unknown on stderr.
+        let stderr = fx("sysctl-n-hw-optional-arm64--intel-unknown-oid-stderr.txt");
+        assert!(sysctl_unknown_oid(&stderr));
+        assert!(parse_hw_optional_arm64("").is_err());
+        assert!(!sysctl_unknown_oid("sysctl: command not found\n"));
+        assert_eq!(machine_arch_spec().display(), "sysctl -n hw.optional.arm64");
+        assert!(machine_arch_spec()
+            .env
+            .contains(&("LC_ALL".into(), "C".into())));
+    }
+
+    #[test]
+    fn zoom_build_against_the_machine() {
+        // The vocabulary is parse_lipo_archs's.
+        let arch = |t: &str| parse_lipo_archs(t).unwrap();
+        let rosetta = arch_mismatch(true, &arch("x86_64\n")).unwrap();
+        assert!(rosetta.contains("Rosetta") && rosetta.contains("Apple Silicon build"));
+        assert!(arch_mismatch(true, &arch("x86_64h\n")).is_some());
+        let cannot = arch_mismatch(false, &arch("arm64\n")).unwrap();
+        assert!(cannot.contains("cannot run") && cannot.contains("Intel Mac"));
+        assert!(arch_mismatch(false, &arch("arm64e\n")).is_some());
+        for (machine_is_arm, zoom) in [
+            (true, arch("x86_64 arm64\n")),
+            (false, arch("x86_64 arm64\n")),
+            (true, arch("arm64\n")),
+            (false, arch("x86_64\n")),
+            (true, "universal".to_string()),
+            (true, String::new()),
+            (false, "ppc".to_string()),
+        ] {
+            assert_eq!(
+                arch_mismatch(machine_is_arm, &zoom),
+                None,
+                "{machine_is_arm} {zoom:?}"
+            );
+        }
+        // system_profiler's words, as parse_system_profiler_apps maps them.
+        let apps = "Applications:\n\n    zoom.us:\n\n      Version: 5.16.10 (25689)\n      Location: /Applications/zoom.us.app\n      Kind: Intel\n";
+        let zoom = parse_system_profiler_apps(apps).unwrap();
+        assert!(arch_mismatch(true, zoom.arch.as_deref().unwrap()).is_some());
+        assert!(
+            arch_mismatch(true, "X86_64").is_some(),
+            "case does not matter"
+        );
     }
 }

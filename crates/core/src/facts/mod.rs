@@ -12,6 +12,7 @@ pub mod command;
 pub mod linux;
 pub mod macos;
 pub mod model;
+pub mod process;
 pub mod windows;
 
 pub use command::{CommandSpec, ExecError, Executor, Output};

@@ -170,6 +170,10 @@ pub struct ZoomInstall {
     pub install_kind: Option<String>,
     /// CPU architecture of the installed build ("x86_64", "arm64", "universal").
     pub arch: Option<String>,
+    /// The build does not suit this computer (an Intel build on Apple Silicon).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub arch_problem: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]

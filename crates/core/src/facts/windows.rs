@@ -1416,6 +1416,7 @@ pub fn parse_zoom(json: &str) -> Result<ZoomInstall, ParseError> {
             .and_then(|a| non_empty(a.path.as_deref()));
         let kind = zoom_kind(entry);
         return Ok(ZoomInstall {
+            arch_problem: None,
             installed: true,
             version: non_empty(entry.display_version.as_deref()),
             path: non_empty(entry.install_location.as_deref()).or(if kind == "per-user" {
@@ -1429,6 +1430,7 @@ pub fn parse_zoom(json: &str) -> Result<ZoomInstall, ParseError> {
     }
     match raw.app_data {
         Some(app) if non_empty(app.path.as_deref()).is_some() => Ok(ZoomInstall {
+            arch_problem: None,
             installed: true,
             version: non_empty(app.file_version.as_deref())
                 .map(|v| v.replace(", ", ".").replace(',', ".")),
@@ -2326,6 +2328,7 @@ mod tests {
             (
                 "ps-zoom--per-user.json",
                 ZoomInstall {
+                    arch_problem: None,
                     installed: true,
                     version: s("6.2.11 (50244)"),
                     path: s(r"C:\Users\alex\AppData\Roaming\Zoom\bin\Zoom.exe"),
@@ -2336,6 +2339,7 @@ mod tests {
             (
                 "ps-zoom--msi.json",
                 ZoomInstall {
+                    arch_problem: None,
                     installed: true,
                     version: s("6.2.50244"),
                     path: s(r"C:\Program Files\Zoom\"),

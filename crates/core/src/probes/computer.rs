@@ -270,11 +270,44 @@ fn security_software(facts: &Facts) -> Finding {
 
 fn zoom_client(facts: &Facts) -> Finding {
     let id = "zoom_client";
+    let procs = facts.zoom_processes.value().cloned().unwrap_or_default();
+    let lingering: Vec<String> = procs
+        .lingering()
+        .iter()
+        .map(|p| format!("{} (pid {})", p.name, p.pid))
+        .collect();
+    let running_line = if procs.running() {
+        format!(
+            "running: {}",
+            procs
+                .main
+                .iter()
+                .map(|p| format!("{} (pid {})", p.name, p.pid))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        "not running".to_string()
+    };
     let Some(z) = facts.zoom.value() else {
         return unknown(id, "the Zoom app", &source(&facts.zoom));
     };
-    let ev = json!({ "install": z, "read_from": source(&facts.zoom) });
-    if !z.installed {
+    let ev = json!({
+        "install": z,
+        "read_from": source(&facts.zoom),
+        "processes": procs,
+        "lingering": lingering,
+    });
+    if !lingering.is_empty() {
+        return Finding::new(
+            id,
+            Status::Warn,
+            "Parts of Zoom are still running after Zoom was closed; they can stop it from starting cleanly.",
+        )
+        .detail(format!("left running without the Zoom app: {}", lingering.join(", ")))
+        .evidence(ev);
+    }
+    if !z.installed && !procs.running() {
         // Not found where we looked: it may be elsewhere, or used in a browser.
         return Finding::new(id, Status::Unknown, "Couldn't find the Zoom app on this computer; if you use Zoom in a browser, that's fine.")
             .detail(format!("looked in: {}", source(&facts.zoom)))
@@ -285,16 +318,29 @@ fn zoom_client(facts: &Facts) -> Finding {
         .as_deref()
         .map(|v| format!(" (version {v})"))
         .unwrap_or_default();
+    let detail = format!(
+        "{} install at {}; {running_line}",
+        z.install_kind.as_deref().unwrap_or("?"),
+        z.path.as_deref().unwrap_or("?")
+    );
+    if let Some(problem) = &z.arch_problem {
+        return Finding::new(
+            id,
+            Status::Warn,
+            format!("{}.", problem.trim_end_matches('.')),
+        )
+        .detail(format!(
+            "{detail}; build: {}",
+            z.arch.as_deref().unwrap_or("?")
+        ))
+        .evidence(ev);
+    }
     Finding::new(
         id,
         Status::Pass,
         format!("The Zoom app is installed{version}."),
     )
-    .detail(format!(
-        "{} install at {}",
-        z.install_kind.as_deref().unwrap_or("?"),
-        z.path.as_deref().unwrap_or("?")
-    ))
+    .detail(detail)
     .evidence(ev)
 }
 
