@@ -1,10 +1,16 @@
 //! What every probe shares: the profile, the trust stores and an HTTP client.
 
+use std::collections::HashMap;
 use std::sync::Arc;
+
+use tokio::sync::{Mutex, OnceCell};
 
 use rustls::ClientConfig;
 
 use crate::error::{Error, Result};
+use crate::facts::collect::Fact;
+use crate::facts::ProxySettings;
+use crate::pac::PacProxy;
 use crate::profile::Profile;
 use crate::trust::Trust;
 
@@ -17,7 +23,19 @@ pub struct Context {
     pub profile: Arc<Profile>,
     pub trust: Trust,
     /// Does not follow redirects (a captive portal's redirect is evidence).
+    /// Never uses a proxy by itself: see [`Context::http_for`].
     pub http: reqwest::Client,
+    proxy: Arc<ProxyState>,
+}
+
+/// The system proxy, read once per run and shared by the probes.
+#[derive(Debug, Default)]
+struct ProxyState {
+    /// Settings given by the caller (tests, a technician's override).
+    given: Option<Fact<ProxySettings>>,
+    settings: OnceCell<Fact<ProxySettings>>,
+    /// The proxy chosen per URL origin ("https://zoom.us:443").
+    routes: Mutex<HashMap<String, Option<PacProxy>>>,
 }
 
 impl Context {
@@ -29,16 +47,75 @@ impl Context {
 
     /// Uses trust stores already built (tests give their own OS store).
     pub fn with_trust(profile: Profile, trust: Trust) -> Result<Context> {
-        let http = http_client(&profile, &trust)?;
+        let http = http_client(&profile, &trust, None)?;
         Ok(Context {
             profile: Arc::new(profile),
             trust,
             http,
+            proxy: Arc::default(),
         })
+    }
+
+    /// Uses these proxy settings instead of reading the system's.
+    pub fn with_proxy_settings(mut self, settings: Fact<ProxySettings>) -> Context {
+        self.proxy = Arc::new(ProxyState {
+            given: Some(settings),
+            ..Default::default()
+        });
+        self
+    }
+
+    /// The system proxy settings (read on first use).
+    pub async fn proxy_settings(&self) -> Fact<ProxySettings> {
+        self.proxy
+            .settings
+            .get_or_init(|| async {
+                match &self.proxy.given {
+                    Some(s) => s.clone(),
+                    None => crate::facts::collect::proxy_settings().await,
+                }
+            })
+            .await
+            .clone()
+    }
+
+    /// The proxy the system would use for `url`, if any (a proxy script
+    /// that fails counts as none here; the `proxy` check reports it).
+    pub async fn via(&self, url: &url::Url) -> Option<PacProxy> {
+        let key = url.origin().ascii_serialization();
+        let mut routes = self.proxy.routes.lock().await;
+        if let Some(v) = routes.get(&key) {
+            return v.clone();
+        }
+        let via = match self.proxy_settings().await.value() {
+            Some(s) if !s.is_direct() => {
+                let my_ip = crate::proxy::local_ip_toward(None);
+                crate::proxy::route(s, url, my_ip, self.profile.probe_timeout())
+                    .await
+                    .ok()
+                    .and_then(|r| r.first_proxy().cloned())
+            }
+            _ => None,
+        };
+        routes.insert(key, via.clone());
+        via
+    }
+
+    /// An HTTP client that goes through the proxy the system would use for
+    /// `url` (the shared one when that is direct).
+    pub async fn http_for(&self, url: &url::Url) -> Result<reqwest::Client> {
+        match self.via(url).await {
+            None => Ok(self.http.clone()),
+            Some(hop) => http_client(&self.profile, &self.trust, Some(&hop)),
+        }
     }
 }
 
-fn http_client(profile: &Profile, trust: &Trust) -> Result<reqwest::Client> {
+fn http_client(
+    profile: &Profile,
+    trust: &Trust,
+    via: Option<&PacProxy>,
+) -> Result<reqwest::Client> {
     // HTTPS fetches (status page, speed test) trust what either store trusts:
     // their purpose is data, not judging the certificate (the TLS check does).
     let mut roots = (*trust.public).clone();
@@ -48,7 +125,29 @@ fn http_client(profile: &Profile, trust: &Trust) -> Result<reqwest::Client> {
         .map_err(|e| Error::HttpClient(e.to_string()))?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder().no_proxy();
+    match via {
+        None | Some(PacProxy::Direct) => {}
+        Some(PacProxy::Proxy(p)) => {
+            builder = builder.proxy(
+                reqwest::Proxy::all(format!("http://{p}"))
+                    .map_err(|e| Error::HttpClient(e.to_string()))?,
+            )
+        }
+        Some(PacProxy::Https(p)) => {
+            builder = builder.proxy(
+                reqwest::Proxy::all(format!("https://{p}"))
+                    .map_err(|e| Error::HttpClient(e.to_string()))?,
+            )
+        }
+        Some(PacProxy::Socks(p)) => {
+            builder = builder.proxy(
+                reqwest::Proxy::all(format!("socks5h://{p}"))
+                    .map_err(|e| Error::HttpClient(e.to_string()))?,
+            )
+        }
+    }
+    builder
         .tls_backend_preconfigured(tls)
         .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(profile.probe_timeout())

@@ -10,6 +10,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::net::{self, ConnectAttempt, NetError, ResolveError};
+use crate::pac::PacProxy;
 
 #[derive(Debug)]
 pub struct Response {
@@ -93,6 +94,18 @@ const MAX_HEAD: usize = 16 * 1024;
 /// GETs an `http://` URL within `timeout` (lookup, connect and answer
 /// together), reading at most `body_cap` bytes of body.
 pub async fn get(url: &url::Url, timeout: Duration, body_cap: usize) -> Result<Response, Failure> {
+    get_via(url, None, timeout, body_cap).await
+}
+
+/// [`get`] through an HTTP proxy (an absolute-form request) or a SOCKS
+/// proxy (a tunnel), as the system would send it. Lookup and connect
+/// failures are then the proxy's.
+pub async fn get_via(
+    url: &url::Url,
+    via: Option<&PacProxy>,
+    timeout: Duration,
+    body_cap: usize,
+) -> Result<Response, Failure> {
     let deadline = Instant::now() + timeout;
     let host = url
         .host_str()
@@ -100,18 +113,48 @@ pub async fn get(url: &url::Url, timeout: Duration, body_cap: usize) -> Result<R
         .trim_matches(['[', ']'])
         .to_string();
     let port = url.port_or_known_default().unwrap_or(80);
-    let addrs = net::resolve_system(&host, port, timeout)
+    let (connect_host, connect_port, absolute) = match via {
+        Some(PacProxy::Proxy(p)) => match crate::proxy::split_host_port(p) {
+            Some((h, pp)) => (h, pp, true),
+            None => (host.clone(), port, false),
+        },
+        _ => (host.clone(), port, false),
+    };
+    if let Some(hop @ PacProxy::Socks(_)) = via {
+        return match crate::proxy::tunnel(hop, &host, port, timeout).await {
+            Ok((stream, took)) => {
+                let addr = stream
+                    .peer_addr()
+                    .unwrap_or_else(|_| SocketAddr::from(([0, 0, 0, 0], 0)));
+                exchange(url, stream, addr, took, deadline, body_cap, false).await
+            }
+            Err(e) => Err(Failure::NotHttp(format!("through the proxy: {e}"))),
+        };
+    }
+    let addrs = net::resolve_system(&connect_host, connect_port, timeout)
         .await
         .map_err(Failure::Lookup)?;
     let left = deadline.saturating_duration_since(Instant::now());
     let (stream, attempts) = net::connect_any(&addrs, left).await;
-    let Some(mut stream) = stream else {
+    let Some(stream) = stream else {
         return Err(Failure::Connect(attempts));
     };
     let connected = attempts
         .last()
         .map(|a| (a.addr, a.outcome.unwrap_or_default()));
     let (addr, connect) = connected.unwrap_or((addrs[0], Duration::ZERO));
+    exchange(url, stream, addr, connect, deadline, body_cap, absolute).await
+}
+
+async fn exchange(
+    url: &url::Url,
+    mut stream: tokio::net::TcpStream,
+    addr: SocketAddr,
+    connect: Duration,
+    deadline: Instant,
+    body_cap: usize,
+    absolute: bool,
+) -> Result<Response, Failure> {
     let mut path = url.path().to_string();
     if let Some(q) = url.query() {
         path.push('?');
@@ -121,6 +164,11 @@ pub async fn get(url: &url::Url, timeout: Duration, body_cap: usize) -> Result<R
         Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_string(),
     };
+    if absolute {
+        let mut u = url.clone();
+        u.set_fragment(None);
+        path = u.to_string();
+    }
     let request = format!(
         "GET {path} HTTP/1.1\r\nHost: {host_header}\r\nUser-Agent: meeting-doctor/{}\r\nAccept: */*\r\nConnection: close\r\n\r\n",
         env!("CARGO_PKG_VERSION")

@@ -5,13 +5,16 @@
 
 pub mod checks;
 pub mod context;
+pub mod diagnosis;
 pub mod error;
 pub mod facts;
 pub mod finding;
 pub mod http1;
 pub mod net;
+pub mod pac;
 pub mod probes;
 pub mod profile;
+pub mod proxy;
 pub mod report;
 pub mod runner;
 pub mod stun;

@@ -138,14 +138,20 @@ async fn udp_passes_only_on_our_stun_answer() {
 #[tokio::test]
 async fn tls_tells_genuine_interception_expiry_and_wrong_names_apart() {
     let lab = lab().await;
-    let genuine = tls::check(&[endpoint(lab.tls_public)], &trust(&lab, true), STEP).await;
+    let genuine = tls::check(&[endpoint(lab.tls_public)], &[], &trust(&lab, true), STEP).await;
     assert_status(&genuine, Status::Pass, "genuine");
     assert_eq!(
         genuine.evidence["targets"][0]["chain"][0]["issuer"],
         "Lab Public Root CA"
     );
 
-    let intercepted = tls::check(&[endpoint(lab.tls_inspected)], &trust(&lab, true), STEP).await;
+    let intercepted = tls::check(
+        &[endpoint(lab.tls_inspected)],
+        &[],
+        &trust(&lab, true),
+        STEP,
+    )
+    .await;
     assert_status(
         &intercepted,
         Status::Fail,
@@ -158,22 +164,41 @@ async fn tls_tells_genuine_interception_expiry_and_wrong_names_apart() {
     );
 
     // The same chain on a computer that does not trust the inspection CA.
-    let untrusted = tls::check(&[endpoint(lab.tls_inspected)], &trust(&lab, false), STEP).await;
+    let untrusted = tls::check(
+        &[endpoint(lab.tls_inspected)],
+        &[],
+        &trust(&lab, false),
+        STEP,
+    )
+    .await;
     assert_status(&untrusted, Status::Fail, "nobody trusts");
 
-    let expired = tls::check(&[endpoint(lab.tls_expired)], &trust(&lab, true), STEP).await;
+    let expired = tls::check(&[endpoint(lab.tls_expired)], &[], &trust(&lab, true), STEP).await;
     assert_status(&expired, Status::Fail, "expired");
     assert!(expired.summary.contains("date"), "{}", expired.summary);
 
-    let early = tls::check(&[endpoint(lab.tls_not_yet_valid)], &trust(&lab, true), STEP).await;
+    let early = tls::check(
+        &[endpoint(lab.tls_not_yet_valid)],
+        &[],
+        &trust(&lab, true),
+        STEP,
+    )
+    .await;
     assert_status(&early, Status::Fail, "not valid yet");
 
-    let wrong = tls::check(&[endpoint(lab.tls_wrong_name)], &trust(&lab, true), STEP).await;
+    let wrong = tls::check(
+        &[endpoint(lab.tls_wrong_name)],
+        &[],
+        &trust(&lab, true),
+        STEP,
+    )
+    .await;
     assert_status(&wrong, Status::Fail, "is not localhost");
 
     // Several targets: the worst leads.
     let both = tls::check(
         &[endpoint(lab.tls_public), endpoint(lab.tls_inspected)],
+        &[],
         &trust(&lab, true),
         STEP,
     )
@@ -181,9 +206,9 @@ async fn tls_tells_genuine_interception_expiry_and_wrong_names_apart() {
     assert_status(&both, Status::Fail, "re-signed");
 
     // A plain TCP server that never speaks TLS, and a silent one.
-    let mute = tls::check(&[endpoint(lab.tcp_open)], &trust(&lab, true), STEP).await;
+    let mute = tls::check(&[endpoint(lab.tcp_open)], &[], &trust(&lab, true), STEP).await;
     assert_status(&mute, Status::Fail, "never finished");
-    let silent = tls::check(&[endpoint(lab.tcp_silent)], &trust(&lab, true), STEP).await;
+    let silent = tls::check(&[endpoint(lab.tcp_silent)], &[], &trust(&lab, true), STEP).await;
     assert_status(&silent, Status::Fail, "Couldn't start a secure connection");
 }
 
@@ -191,22 +216,22 @@ async fn tls_tells_genuine_interception_expiry_and_wrong_names_apart() {
 async fn internet_and_captive_portal() {
     let lab = lab().await;
     assert_status(
-        &web::internet(&url(&lab, "/ok"), STEP).await,
+        &web::internet(&url(&lab, "/ok"), None, STEP).await,
         Status::Pass,
         "can reach the internet",
     );
     let refused = HttpUrl(url::Url::parse(&format!("http://{}/ok", lab.tcp_closed)).unwrap());
-    let f = web::internet(&refused, STEP).await;
+    let f = web::internet(&refused, None, STEP).await;
     assert_status(&f, Status::Fail, "could not reach the internet");
     assert_eq!(f.evidence["stage"], "connect");
     assert_eq!(f.evidence["error"], "refused");
 
     assert_status(
-        &web::captive_portal(&url(&lab, "/generate_204"), None, STEP).await,
+        &web::captive_portal(&url(&lab, "/generate_204"), None, None, STEP).await,
         Status::Pass,
         "No sign-in page",
     );
-    let portal = web::captive_portal(&url(&lab, "/portal"), None, STEP).await;
+    let portal = web::captive_portal(&url(&lab, "/portal"), None, None, STEP).await;
     assert_status(
         &portal,
         Status::Fail,
@@ -222,30 +247,30 @@ async fn internet_and_captive_portal() {
         "the redirect was followed or never requested"
     );
 
-    let page = web::captive_portal(&url(&lab, "/portal-page"), None, STEP).await;
+    let page = web::captive_portal(&url(&lab, "/portal-page"), None, None, STEP).await;
     assert_status(&page, Status::Fail, "Guest Wi-Fi login");
     // A 200 with the expected body is fine when the profile says so.
     assert_status(
-        &web::captive_portal(&url(&lab, "/ok"), Some("ok"), STEP).await,
+        &web::captive_portal(&url(&lab, "/ok"), None, Some("ok"), STEP).await,
         Status::Pass,
         "No sign-in page",
     );
     let silent = HttpUrl(url::Url::parse(&format!("http://{}/", lab.tcp_silent)).unwrap());
     assert_status(
-        &web::captive_portal(&silent, None, STEP).await,
+        &web::captive_portal(&silent, None, None, STEP).await,
         Status::Unknown,
         "Couldn't check",
     );
     // An open TCP port that never answers HTTP.
     let mute = HttpUrl(url::Url::parse(&format!("http://{}/", lab.tcp_open)).unwrap());
-    let f = web::internet(&mute, STEP).await;
+    let f = web::internet(&mute, None, STEP).await;
     assert_status(&f, Status::Fail, "did not answer properly");
 }
 
 #[tokio::test]
 async fn clock_offset_from_the_date_header() {
     let lab = lab().await;
-    let right = web::clock(&url(&lab, "/date-skew/0"), STEP).await;
+    let right = web::clock(&url(&lab, "/date-skew/0"), None, STEP).await;
     assert_status(&right, Status::Pass, "clock is right");
     assert!(
         right.evidence["offset_s"].as_f64().unwrap().abs() <= 1.5,
@@ -254,22 +279,22 @@ async fn clock_offset_from_the_date_header() {
     );
 
     // The server is two hours ahead: this computer is two hours behind.
-    let behind = web::clock(&url(&lab, "/date-skew/7200"), STEP).await;
+    let behind = web::clock(&url(&lab, "/date-skew/7200"), None, STEP).await;
     assert_status(&behind, Status::Fail, "2 hours behind");
     let offset = behind.evidence["offset_s"].as_f64().unwrap();
     assert!((offset - 7200.0).abs() <= 1.5, "{offset}");
 
-    let ahead = web::clock(&url(&lab, "/date-skew/-150"), STEP).await;
+    let ahead = web::clock(&url(&lab, "/date-skew/-150"), None, STEP).await;
     assert_status(&ahead, Status::Warn, "ahead");
 
     assert_status(
-        &web::clock(&url(&lab, "/no-date"), STEP).await,
+        &web::clock(&url(&lab, "/no-date"), None, STEP).await,
         Status::Unknown,
         "did not say what time",
     );
     let closed = HttpUrl(url::Url::parse(&format!("http://{}/", lab.tcp_closed)).unwrap());
     assert_status(
-        &web::clock(&closed, STEP).await,
+        &web::clock(&closed, None, STEP).await,
         Status::Unknown,
         "did not answer",
     );

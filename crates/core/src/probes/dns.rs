@@ -178,6 +178,39 @@ pub async fn check(
     (system_f, reference_f)
 }
 
+/// Adds the configured DNS servers (`dns.servers`) to the system finding:
+/// a technician's first question about a DNS failure.
+pub fn add_servers(
+    f: &mut Finding,
+    servers: &crate::facts::collect::Fact<crate::facts::DnsServers>,
+) {
+    use crate::facts::collect::Fact;
+    let line = match servers {
+        Fact::Known { value, source } => {
+            let list: Vec<String> = value.servers.iter().map(ToString::to_string).collect();
+            if list.is_empty() {
+                format!("DNS servers: none configured (read from {source})")
+            } else {
+                format!("DNS servers: {} (read from {source})", list.join(", "))
+            }
+        }
+        Fact::Unknown { reason } => format!("DNS servers: unknown ({reason})"),
+    };
+    if let Some(obj) = f.evidence.as_object_mut() {
+        obj.insert(
+            "dns.servers".into(),
+            serde_json::to_value(servers).unwrap_or_default(),
+        );
+    } else {
+        f.evidence = serde_json::json!({ "dns.servers": servers, "previous": f.evidence.clone() });
+    }
+    if f.detail.is_empty() {
+        f.detail = line;
+    } else {
+        f.detail = format!("{}\n{line}", f.detail);
+    }
+}
+
 fn best_reference(per_server: &BTreeMap<String, Answer>) -> Option<&Answer> {
     per_server.values().find(|a| a.ok()).or_else(|| {
         per_server

@@ -138,7 +138,7 @@ impl Plan {
         add(
             ProbeKind::Computer,
             computer::IDS.iter().map(|s| s.to_string()).collect(),
-            t("computer", "local tools answer in milliseconds; one that hangs (a stuck service) is cut off rather than holding the report", step * 2),
+            t("computer", "local tools answer in milliseconds and a proxy test may fetch a proxy script and try the proxy; one that hangs (a stuck service) is cut off rather than holding the report", step * 3),
         );
         Plan { probes }
     }
@@ -174,6 +174,16 @@ impl Plan {
     }
 }
 
+/// A check that could not start because its HTTP client could not be built.
+fn client_error(id: &str, e: &Error) -> Finding {
+    Finding::new(
+        id,
+        crate::finding::Status::Unknown,
+        "Couldn't run this check.",
+    )
+    .detail(e.to_string())
+}
+
 /// The latency target: the first TCP target with a host, port 443 preferred.
 fn quality_tcp_target(p: &Profile) -> Option<&PortTarget> {
     let with_host = || p.tcp.iter().filter(|t| t.host.is_some());
@@ -194,39 +204,93 @@ impl Probe {
         let step = p.probe_timeout();
         let findings = match &self.kind {
             ProbeKind::Internet => match &p.http.internet {
-                Some(u) => vec![web::internet(u, step).await],
+                Some(u) => vec![web::internet(u, ctx.via(&u.0).await.as_ref(), step).await],
                 None => vec![],
             },
             ProbeKind::CaptivePortal => match &p.http.captive_portal {
                 Some(u) => {
-                    vec![web::captive_portal(u, p.http.captive_portal_body.as_deref(), step).await]
+                    let via = ctx.via(&u.0).await;
+                    vec![
+                        web::captive_portal(
+                            u,
+                            via.as_ref(),
+                            p.http.captive_portal_body.as_deref(),
+                            step,
+                        )
+                        .await,
+                    ]
                 }
                 None => vec![],
             },
             ProbeKind::Dns => {
-                let (system, reference) =
-                    dns::check(&p.dns.names, &p.dns.reference_resolvers, step).await;
+                let servers = tokio::time::timeout(step, crate::facts::collect::dns_servers());
+                let ((mut system, reference), servers) = tokio::join!(
+                    dns::check(&p.dns.names, &p.dns.reference_resolvers, step),
+                    servers
+                );
+                let servers = servers.unwrap_or_else(|_| crate::facts::collect::Fact::Unknown {
+                    reason: "reading the DNS settings took too long".into(),
+                });
+                dns::add_servers(&mut system, &servers);
                 std::iter::once(system).chain(reference).collect()
             }
             ProbeKind::Tcp(target) => vec![ports::tcp(target, step).await],
             ProbeKind::Udp(target) => vec![ports::udp(target, step).await],
-            ProbeKind::Tls => vec![tls::check(&p.tls.targets, &ctx.trust, step).await],
+            ProbeKind::Tls => {
+                let mut vias = Vec::new();
+                for t in &p.tls.targets {
+                    vias.push(match url::Url::parse(&format!("https://{t}/")) {
+                        Ok(u) => ctx.via(&u).await,
+                        Err(_) => None,
+                    });
+                }
+                vec![tls::check(&p.tls.targets, &vias, &ctx.trust, step).await]
+            }
             ProbeKind::Clock => match &p.http.clock {
-                Some(u) => vec![web::clock(u, step).await],
+                Some(u) => vec![web::clock(u, ctx.via(&u.0).await.as_ref(), step).await],
                 None => vec![],
             },
             ProbeKind::ServiceStatus => match &p.http.status {
-                Some(u) => vec![web::service_status(&ctx.http, u, step).await],
+                Some(u) => match ctx.http_for(&u.0).await {
+                    Ok(http) => vec![web::service_status(&http, u, step).await],
+                    Err(e) => vec![client_error("service_status", &e)],
+                },
                 None => vec![],
             },
             ProbeKind::Quality => {
                 quality::check(quality_tcp_target(p), quality_udp_target(p), step).await
             }
-            ProbeKind::Computer => computer::judge(&crate::facts::collect::this_computer(p).await),
-            ProbeKind::Bandwidth => match &p.http.download {
-                Some(u) => {
-                    vec![quality::bandwidth(&ctx.http, u, p.http.upload.as_ref(), step).await]
+            ProbeKind::Computer => {
+                let settings = ctx.proxy_settings().await;
+                let zoom = p.tls.targets.first();
+                let facts = crate::facts::collect::this_computer_with(p, Some(settings.clone()));
+                let proxy_check = async {
+                    let zoom_ip = match zoom {
+                        Some(z) => crate::net::resolve_system(&z.host.0, z.port, step)
+                            .await
+                            .ok()
+                            .and_then(|a| a.first().map(|s| s.ip())),
+                        None => None,
+                    };
+                    let my_ip = crate::proxy::local_ip_toward(zoom_ip);
+                    crate::proxy::check(&settings, zoom, my_ip, step).await.0
+                };
+                let (facts, proxy) = tokio::join!(facts, proxy_check);
+                let mut findings = computer::judge(&facts);
+                for f in &mut findings {
+                    if f.id == "proxy" {
+                        *f = proxy.clone();
+                    }
                 }
+                findings
+            }
+            ProbeKind::Bandwidth => match &p.http.download {
+                Some(u) => match ctx.http_for(&u.0).await {
+                    Ok(http) => {
+                        vec![quality::bandwidth(&http, u, p.http.upload.as_ref(), step).await]
+                    }
+                    Err(e) => vec![client_error("bandwidth", &e)],
+                },
                 None => vec![],
             },
         };

@@ -21,6 +21,7 @@ use tokio_rustls::TlsConnector;
 use crate::context::crypto_provider;
 use crate::finding::{Finding, Status};
 use crate::net::{self, ms, NetError};
+use crate::pac::PacProxy;
 use crate::probes::web::human_secs;
 use crate::profile::Endpoint;
 use crate::trust::Trust;
@@ -174,7 +175,12 @@ struct TargetResult {
     evidence: serde_json::Value,
 }
 
-async fn handshake(target: &Endpoint, trust: &Trust, timeout: Duration) -> TargetResult {
+async fn handshake(
+    target: &Endpoint,
+    trust: &Trust,
+    timeout: Duration,
+    via: Option<&PacProxy>,
+) -> TargetResult {
     let host = &target.host.0;
     let deadline = Instant::now() + timeout;
     let fail = |status, summary: String, detail: String, ev| TargetResult {
@@ -183,6 +189,24 @@ async fn handshake(target: &Endpoint, trust: &Trust, timeout: Duration) -> Targe
         detail,
         evidence: ev,
     };
+    if let Some(hop) = via {
+        // Through the proxy, as Zoom goes: the certificate seen is the one
+        // the proxy lets through (or its own, when it inspects).
+        return match crate::proxy::tunnel(hop, host, target.port, timeout).await {
+            Ok((stream, _)) => {
+                let mut r = secure(target, trust, stream, deadline).await;
+                r.detail = format!("through the proxy {hop:?}\n{}", r.detail);
+                r.evidence["via"] = json!(hop);
+                r
+            }
+            Err(e) => fail(
+                Status::Skipped,
+                format!("Skipped: the proxy did not open a connection to {host}."),
+                format!("{target} via {hop:?}: {e}"),
+                json!({ "target": target.to_string(), "stage": "proxy", "via": hop, "error": e }),
+            ),
+        };
+    }
     let addrs = match net::resolve_system(host, target.port, timeout).await {
         Ok(a) => a,
         Err(e) => {
@@ -214,6 +238,23 @@ async fn handshake(target: &Endpoint, trust: &Trust, timeout: Duration) -> Targe
             errs.join("\n"),
             json!({ "target": target.to_string(), "stage": "connect", "error": kind }),
         );
+    };
+    secure(target, trust, stream, deadline).await
+}
+
+/// The handshake over an open connection, and the verdict on its chain.
+async fn secure(
+    target: &Endpoint,
+    trust: &Trust,
+    stream: tokio::net::TcpStream,
+    deadline: Instant,
+) -> TargetResult {
+    let host = &target.host.0;
+    let fail = |status, summary: String, detail: String, ev| TargetResult {
+        status,
+        summary,
+        detail,
+        evidence: ev,
     };
     let addr = stream
         .peer_addr()
@@ -320,9 +361,20 @@ async fn handshake(target: &Endpoint, trust: &Trust, timeout: Duration) -> Targe
 }
 
 /// `tls`: all targets, the worst one leading.
-pub async fn check(targets: &[Endpoint], trust: &Trust, timeout: Duration) -> Finding {
-    let results =
-        futures::future::join_all(targets.iter().map(|t| handshake(t, trust, timeout))).await;
+/// `vias` holds the proxy for each target (None: direct).
+pub async fn check(
+    targets: &[Endpoint],
+    vias: &[Option<PacProxy>],
+    trust: &Trust,
+    timeout: Duration,
+) -> Finding {
+    let results = futures::future::join_all(
+        targets
+            .iter()
+            .enumerate()
+            .map(|(i, t)| handshake(t, trust, timeout, vias.get(i).and_then(|v| v.as_ref()))),
+    )
+    .await;
     let worst = results
         .iter()
         .map(|r| r.status)

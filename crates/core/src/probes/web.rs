@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::finding::{Finding, Status};
 use crate::http1;
 use crate::net::{ms, NetError};
+use crate::pac::PacProxy;
 use crate::profile::HttpUrl;
 
 fn host(url: &HttpUrl) -> String {
@@ -15,11 +16,11 @@ fn host(url: &HttpUrl) -> String {
 }
 
 /// `internet`: a plain HTTP request to a well-known page.
-pub async fn internet(url: &HttpUrl, timeout: Duration) -> Finding {
+pub async fn internet(url: &HttpUrl, via: Option<&PacProxy>, timeout: Duration) -> Finding {
     let id = "internet";
-    match http1::get(&url.0, timeout, 4096).await {
+    match http1::get_via(&url.0, via, timeout, 4096).await {
         Ok(r) => {
-            let ev = json!({ "url": url.to_string(), "status": r.status, "address": r.addr.to_string(), "connect_ms": ms(r.connect), "response_ms": ms(r.round_trip) });
+            let ev = json!({ "url": url.to_string(), "status": r.status, "address": r.addr.to_string(), "connect_ms": ms(r.connect), "response_ms": ms(r.round_trip), "via": via });
             let detail = format!(
                 "GET {url} → HTTP {} from {} in {} ms",
                 r.status,
@@ -85,11 +86,12 @@ pub async fn internet(url: &HttpUrl, timeout: Duration) -> Finding {
 /// sign-in page intercepts it. Redirects are reported, not followed.
 pub async fn captive_portal(
     url: &HttpUrl,
+    via: Option<&PacProxy>,
     expected_body: Option<&str>,
     timeout: Duration,
 ) -> Finding {
     let id = "captive_portal";
-    let r = match http1::get(&url.0, timeout, 16 * 1024).await {
+    let r = match http1::get_via(&url.0, via, timeout, 16 * 1024).await {
         Ok(r) => r,
         Err(e) => {
             let mut ev = e.evidence();
@@ -178,9 +180,9 @@ const CLOCK_FAIL_S: f64 = 300.0;
 /// `clock`: offset from a web server's `Date` header, corrected by half the
 /// round trip. `Date` has one-second resolution, so the estimate uses the
 /// middle of that second and carries ±(0.5 s + RTT/2).
-pub async fn clock(url: &HttpUrl, timeout: Duration) -> Finding {
+pub async fn clock(url: &HttpUrl, via: Option<&PacProxy>, timeout: Duration) -> Finding {
     let id = "clock";
-    let r = match http1::get(&url.0, timeout, 0).await {
+    let r = match http1::get_via(&url.0, via, timeout, 0).await {
         Ok(r) => r,
         Err(e) => {
             return Finding::new(
