@@ -118,6 +118,7 @@ async fn start_check(
     let _ = forward.await;
     let mut report = result?;
     report.error_code = clean_error_code(error_code.as_deref());
+    let report = report.diagnosed();
     tracing::info!(
         elapsed_ms = report.run.elapsed_ms,
         cancelled = report.run.cancelled,

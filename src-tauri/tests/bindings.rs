@@ -5,7 +5,7 @@
 use meeting_doctor_app::{ErrorKind, IpcError};
 use meeting_doctor_core::checks::Group;
 use meeting_doctor_core::report::{
-    AppInfo, Cause, Diagnosis, Overview, PlannedCheck, ProfileInfo, RunInfo,
+    AppInfo, Cause, Diagnosis, Overview, PlannedCheck, ProfileInfo, RunInfo, Step,
 };
 use meeting_doctor_core::system::{Os, SystemInfo};
 use meeting_doctor_core::{Finding, Report, RunEvent, Status};
@@ -25,6 +25,7 @@ fn generate() -> String {
         SystemInfo::decl(&cfg),
         AppInfo::decl(&cfg),
         ProfileInfo::decl(&cfg),
+        Step::decl(&cfg),
         Cause::decl(&cfg),
         Diagnosis::decl(&cfg),
         RunInfo::decl(&cfg),

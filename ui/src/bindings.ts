@@ -43,13 +43,67 @@ export type AppInfo = { name: string, version: string, };
 
 export type ProfileInfo = { name: string, source: string, };
 
-export type Cause = { id: string, confidence: number, explanation: string, error_codes: Array<string>, evidence: Array<string>, fixes: Array<string>, steps: Array<string>, };
+export type Step = { id: string, title: string, why: string, how: string, worked_if: string, };
 
-export type Diagnosis = { 
+export type Cause = { 
 /**
- * Empty means healthy.
+ * Stable id (`offline`, `dns_filtered`…): part of the contract.
  */
-causes: Array<Cause>, };
+id: string, 
+/**
+ * 0–1: how sure the rules are.
+ */
+confidence: number, 
+/**
+ * One plain sentence: what is wrong.
+ */
+summary: string, 
+/**
+ * What it means and why it stops Zoom, in a few sentences.
+ */
+explanation: string, 
+/**
+ * The Zoom error codes this cause produces.
+ */
+error_codes: Array<string>, 
+/**
+ * The check ids that show it.
+ */
+evidence: Array<string>, 
+/**
+ * Fix ids (the fix catalog), lowest risk first.
+ */
+fixes: Array<string>, 
+/**
+ * Guided steps, in the order to try them.
+ */
+steps: Array<Step>, 
+/**
+ * A warning about how well Zoom works rather than why it can't connect.
+ */
+quality_only: boolean, };
+
+export type Diagnosis = { causes: Array<Cause>, 
+/**
+ * One sentence for the top of the screen: the cause and what to do first.
+ */
+headline: string, 
+/**
+ * The error code the user saw, if given.
+ */
+error_code: string | null, 
+/**
+ * What that code means, in plain words.
+ */
+code_meaning: string | null, 
+/**
+ * When nothing explains the user's code: what was checked and is fine.
+ */
+ruled_out: Array<string>, 
+/**
+ * When nothing explains the user's code: what to try next.
+ */
+next_steps: Array<Step>, };
 
 export type RunInfo = { elapsed_ms: number, deadline_ms: number, deadline_hit: boolean, cancelled: boolean, };
 

@@ -80,23 +80,7 @@ impl Overview {
     }
 }
 
-/// A ranked cause (filled by the diagnosis rules).
-#[derive(Debug, Clone, Serialize, Deserialize, TS)]
-pub struct Cause {
-    pub id: String,
-    pub confidence: f64,
-    pub explanation: String,
-    pub error_codes: Vec<String>,
-    pub evidence: Vec<String>,
-    pub fixes: Vec<String>,
-    pub steps: Vec<String>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
-pub struct Diagnosis {
-    /// Empty means healthy.
-    pub causes: Vec<Cause>,
-}
+pub use crate::diagnosis::{Cause, Diagnosis, Step};
 
 /// How the run went (timing, deadline, cancel).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
@@ -152,6 +136,14 @@ impl Report {
             },
             error_code: None,
         }
+        .diagnosed()
+    }
+
+    /// Runs the diagnosis rules over the checks (again, after the error
+    /// code or the checks changed).
+    pub fn diagnosed(mut self) -> Report {
+        self.diagnosis = crate::diagnosis::diagnose(&self.checks, self.error_code.as_deref());
+        self
     }
 
     /// True when no check failed or warned and no cause was found.
