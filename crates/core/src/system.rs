@@ -29,6 +29,12 @@ pub struct SystemInfo {
     /// "Debian GNU/Linux 12 (bookworm)", "macOS 14.5", "Windows 11 …" when known.
     pub os_version: Option<String>,
     pub arch: String,
+    /// The computer's name (removed from shared reports unless asked).
+    #[serde(default)]
+    pub host_name: Option<String>,
+    /// The signed-in user (removed from shared reports unless asked).
+    #[serde(default)]
+    pub user: Option<String>,
 }
 
 impl SystemInfo {
@@ -38,12 +44,17 @@ impl SystemInfo {
             Os::Linux => std::fs::read_to_string("/etc/os-release")
                 .ok()
                 .and_then(|t| parse_os_release(&t)),
-            _ => None,
+            _ => sysinfo::System::long_os_version().ok(),
         };
+        let user = ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|u| !u.is_empty()));
         SystemInfo {
             os,
             os_version,
             arch: std::env::consts::ARCH.to_string(),
+            host_name: sysinfo::System::host_name().ok(),
+            user,
         }
     }
 }
