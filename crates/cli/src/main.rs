@@ -7,6 +7,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use meeting_doctor_core::compare;
+use meeting_doctor_core::render::Format;
 use meeting_doctor_core::{self as core, CancellationToken, Plan, Profile, RunOptions};
 
 mod render;
@@ -29,7 +31,7 @@ name lookup (this computer's DNS against public resolvers), Zoom's TCP and UDP p
 computer's clock, Zoom's status page, latency, jitter, loss and speed.\n\n\
 A check passes only on positive evidence; what could not be tested says so (\"unknown\").",
     after_help = "Exit codes: 0 healthy, 1 problems found, 2 usage or input error, 3 internal error.\n\n\
-Examples:\n  meeting-doctor check                      live checklist\n  meeting-doctor check -v                   with the technical detail under each line\n  meeting-doctor check --json > report.json for a ticket or a script\n  meeting-doctor check --only dns,tcp.443   just those checks\n  meeting-doctor check --profile lab.toml   another service or a test lab"
+Examples:\n  meeting-doctor check                      live checklist\n  meeting-doctor check -v                   with the technical detail under each line\n  meeting-doctor check --json > report.json for a ticket or a script\n  meeting-doctor check --only dns,tcp.443   just those checks\n  meeting-doctor check --profile lab.toml   another service or a test lab\n  meeting-doctor check --error-code 104103  what that error means here\n  meeting-doctor report --format md         a redacted report to paste into a ticket\n  meeting-doctor compare office.json hotspot.json   does it work on another network?"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -48,6 +50,21 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         profile: Option<PathBuf>,
         /// Print JSON (the default is a short text summary).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a report to share: Markdown for a ticket, HTML for email, plain
+    /// text or JSON. Names and addresses are removed unless --no-redact.
+    /// Runs the checks, or renders a saved JSON report (--from).
+    Report(ReportArgs),
+    /// Compare two saved JSON reports (e.g. office Wi-Fi and a phone
+    /// hotspot): what changed, and what that means.
+    Compare {
+        /// The first run (e.g. the network where Zoom fails).
+        before: PathBuf,
+        /// The second run (e.g. a phone hotspot).
+        after: PathBuf,
+        /// Print the comparison as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -79,6 +96,45 @@ struct CheckArgs {
     /// Never draw the progress line (it is drawn only on a terminal anyway).
     #[arg(long)]
     no_progress: bool,
+    /// The Zoom error code you see (e.g. 104103): the diagnosis says what it
+    /// means and what causes it here.
+    #[arg(long, value_name = "CODE")]
+    error_code: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// md (Markdown, for tickets), html (for email; prints well), txt or json.
+    #[arg(long, value_name = "FORMAT", default_value = "md", value_parser = parse_format)]
+    format: Format,
+    /// Keep user and computer names, IP addresses and home folders.
+    #[arg(long)]
+    no_redact: bool,
+    /// Write to this file instead of the terminal.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Render this saved JSON report (from `check --json`) instead of running the checks.
+    #[arg(long, value_name = "REPORT.json", conflicts_with_all = ["profile", "timeout"])]
+    from: Option<PathBuf>,
+    /// Profile file (TOML) replacing the built-in Zoom profile.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Overall time limit (e.g. 6s).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    timeout: Option<Duration>,
+    /// The Zoom error code you see (e.g. 104103).
+    #[arg(long, value_name = "CODE")]
+    error_code: Option<String>,
+}
+
+fn parse_format(s: &str) -> Result<Format, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "md" | "markdown" => Ok(Format::Markdown),
+        "html" | "htm" => Ok(Format::Html),
+        "txt" | "text" => Ok(Format::Text),
+        "json" => Ok(Format::Json),
+        _ => Err(format!("expected md, html, txt or json, found {s:?}")),
+    }
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -118,6 +174,12 @@ fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Facts { profile, json } => facts(profile.as_ref(), json),
+        Command::Report(args) => report(args),
+        Command::Compare {
+            before,
+            after,
+            json,
+        } => compare(&before, &after, json),
         Command::Profile { profile } => match load_profile(profile.as_ref()) {
             Ok(p) => match toml::to_string_pretty(&p) {
                 Ok(t) => {
@@ -166,32 +228,48 @@ fn fail(code: u8, message: &str) -> u8 {
     code
 }
 
-fn check(args: CheckArgs) -> u8 {
-    let profile = match load_profile(args.profile.as_ref()) {
-        Ok(p) => p,
-        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
-    };
+/// What a run needs from the command line.
+struct RunArgs<'a> {
+    profile: Option<&'a PathBuf>,
+    only: &'a [String],
+    timeout: Option<Duration>,
+    error_code: Option<&'a str>,
+    /// Draw the live checklist on stdout.
+    live: bool,
+    verbose: bool,
+    progress: bool,
+}
+
+/// Runs the checks; Err is the exit code after the message was printed.
+fn run(args: RunArgs) -> Result<core::Report, u8> {
+    let profile = load_profile(args.profile).map_err(|e| fail(EXIT_USAGE, &e.to_string()))?;
     let plan = Plan::for_profile(&profile);
     let plan = if args.only.is_empty() {
         plan
     } else {
-        match plan.only(&args.only) {
-            Ok(p) => p,
-            Err(e) => return fail(EXIT_USAGE, &e.to_string()),
-        }
+        plan.only(args.only)
+            .map_err(|e| fail(EXIT_USAGE, &e.to_string()))?
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
+    let error_code = match args.error_code {
+        Some(c) => Some(core::diagnosis::clean_code(c).ok_or_else(|| {
+            fail(
+                EXIT_USAGE,
+                &format!(
+                    "--error-code: expected the number Zoom shows, such as 104103, found {c:?}"
+                ),
+            )
+        })?),
+        None => None,
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-    {
-        Ok(r) => r,
-        Err(e) => return fail(EXIT_INTERNAL, &format!("cannot start: {e}")),
-    };
+        .map_err(|e| fail(EXIT_INTERNAL, &format!("cannot start: {e}")))?;
     let result = runtime.block_on(async {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let cancel = CancellationToken::new();
-        let view = render::Live::new(&plan, &profile, !args.json, args.verbose, !args.no_progress);
+        let view = render::Live::new(&plan, &profile, args.live, args.verbose, args.progress);
         let printer = tokio::spawn(view.consume(rx));
         let ctrl_c = {
             let cancel = cancel.clone();
@@ -219,9 +297,31 @@ fn check(args: CheckArgs) -> u8 {
     // getaddrinfo may still be blocked in a thread on a silent network: do
     // not wait for it, the report is complete.
     runtime.shutdown_background();
-    let report = match result {
+    let mut report = result.map_err(|e| fail(EXIT_USAGE, &e.to_string()))?;
+    report.error_code = error_code;
+    Ok(report.diagnosed())
+}
+
+fn health(report: &core::Report) -> u8 {
+    if report.healthy() {
+        EXIT_HEALTHY
+    } else {
+        EXIT_PROBLEMS
+    }
+}
+
+fn check(args: CheckArgs) -> u8 {
+    let report = match run(RunArgs {
+        profile: args.profile.as_ref(),
+        only: &args.only,
+        timeout: args.timeout,
+        error_code: args.error_code.as_deref(),
+        live: !args.json,
+        verbose: args.verbose,
+        progress: !args.no_progress,
+    }) {
         Ok(r) => r,
-        Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+        Err(code) => return code,
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
@@ -236,11 +336,93 @@ fn check(args: CheckArgs) -> u8 {
             return fail(EXIT_INTERNAL, &format!("cannot write the report: {e}"));
         }
     }
-    if report.healthy() {
-        EXIT_HEALTHY
-    } else {
-        EXIT_PROBLEMS
+    health(&report)
+}
+
+fn read_saved(path: &PathBuf) -> Result<core::Report, u8> {
+    let name = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(EXIT_USAGE, &format!("{name}: {e}")))?;
+    compare::read_report(&text, &name).map_err(|e| fail(EXIT_USAGE, &e))
+}
+
+fn report(args: ReportArgs) -> u8 {
+    let report = match &args.from {
+        Some(path) => match read_saved(path) {
+            Ok(mut r) => {
+                if let Some(c) = &args.error_code {
+                    r.error_code = core::diagnosis::clean_code(c);
+                }
+                r.diagnosed()
+            }
+            Err(code) => return code,
+        },
+        None => match run(RunArgs {
+            profile: args.profile.as_ref(),
+            only: &[],
+            timeout: args.timeout,
+            error_code: args.error_code.as_deref(),
+            live: false,
+            verbose: false,
+            progress: std::io::stderr().is_terminal(),
+        }) {
+            Ok(r) => r,
+            Err(code) => return code,
+        },
+    };
+    let text = core::render::render(&report, args.format, !args.no_redact);
+    let written = match &args.out {
+        Some(path) => std::fs::write(path, &text).map_err(|e| (path.display().to_string(), e)),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .and_then(|_| {
+                    if text.ends_with('\n') {
+                        Ok(())
+                    } else {
+                        writeln!(out)
+                    }
+                })
+                .map_err(|e| ("the terminal".to_string(), e))
+        }
+    };
+    match written {
+        Err((_, e)) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err((to, e)) => {
+            return fail(
+                EXIT_INTERNAL,
+                &format!("cannot write the report to {to}: {e}"),
+            )
+        }
+        Ok(()) => {
+            if let Some(path) = &args.out {
+                eprintln!("Report written to {}", path.display());
+            }
+        }
     }
+    health(&report)
+}
+
+fn compare(before: &PathBuf, after: &PathBuf, json: bool) -> u8 {
+    let (a, b) = match (read_saved(before), read_saved(after)) {
+        (Ok(a), Ok(b)) => (a.diagnosed(), b.diagnosed()),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
+    let c = compare::compare(&a, &b);
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        serde_json::to_writer_pretty(&mut out, &c)
+            .map_err(std::io::Error::other)
+            .and_then(|_| writeln!(out))
+    } else {
+        render::comparison(&mut out, &c)
+    };
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            return fail(EXIT_INTERNAL, &format!("cannot write: {e}"));
+        }
+    }
+    EXIT_HEALTHY
 }
 
 #[cfg(test)]

@@ -165,43 +165,109 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
             .yellow()
         )?;
     }
-    let problems: Vec<&Finding> = report
-        .checks
-        .iter()
-        .filter(|c| matches!(c.status, Status::Fail | Status::Warn))
-        .collect();
-    if problems.is_empty() {
-        writeln!(
-            out,
-            "{} {}",
-            style("Nothing wrong found.").green().bold(),
-            if report.checks.iter().any(|c| c.status == Status::Unknown) {
-                "Some things couldn't be checked; see \"?\" above."
-            } else {
-                "Zoom should be able to connect from here."
-            }
-        )?;
+    let d = &report.diagnosis;
+    let healthy = d.causes.is_empty();
+    let headline = if healthy {
+        style(d.headline.as_str()).green().bold()
     } else {
-        writeln!(
-            out,
-            "{}",
-            style(format!(
-                "{} problem{} found:",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            ))
-            .red()
-            .bold()
-        )?;
-        for p in problems {
-            writeln!(out, "  {} {}", mark(p.status), p.summary)?;
+        style(d.headline.as_str()).red().bold()
+    };
+    writeln!(out, "{headline}")?;
+    if healthy && report.checks.iter().any(|c| c.status == Status::Unknown) {
+        writeln!(out, "Some things couldn't be checked; see \"?\" above.")?;
+    }
+    if let Some(top) = d.causes.first() {
+        writeln!(out)?;
+        writeln!(out, "{} {}", style("Why:").bold(), top.explanation)?;
+        if !top.steps.is_empty() {
+            writeln!(out, "{}", style("What to do, in this order:").bold())?;
+            for (i, step) in top.steps.iter().enumerate() {
+                writeln!(out, "  {}. {} — {}", i + 1, step.title, step.how)?;
+            }
+        }
+        writeln!(out, "  (shown by: {})", top.evidence.join(", "))?;
+    }
+    if d.causes.len() > 1 {
+        writeln!(out)?;
+        writeln!(out, "{}", style("Also found:").bold())?;
+        for c in &d.causes[1..] {
+            let first = c
+                .steps
+                .first()
+                .map(|s| format!(" First: {}.", s.title))
+                .unwrap_or_default();
+            writeln!(out, "  • {}{first}", c.summary)?;
         }
     }
+    if healthy && d.error_code.is_some() {
+        if !d.ruled_out.is_empty() {
+            writeln!(
+                out,
+                "{} {}",
+                style("Checked and fine:").bold(),
+                d.ruled_out.join(" ")
+            )?;
+        }
+        if !d.next_steps.is_empty() {
+            writeln!(out, "{}", style("Try next:").bold())?;
+            for (i, step) in d.next_steps.iter().enumerate() {
+                writeln!(out, "  {}. {} — {}", i + 1, step.title, step.how)?;
+            }
+        }
+    }
+    writeln!(out)?;
     writeln!(
         out,
         "{} ({timing}). Add -v for the technical detail, --json for a full report.",
         counts.join(", ")
     )?;
+    Ok(())
+}
+
+/// `meeting-doctor compare`: the meaning first, then what changed.
+pub fn comparison(
+    out: &mut impl Write,
+    c: &meeting_doctor_core::compare::Comparison,
+) -> io::Result<()> {
+    let name = |n: &Option<String>, fallback: &str| n.clone().unwrap_or_else(|| fallback.into());
+    writeln!(out, "{}", style(c.meaning.as_str()).bold())?;
+    writeln!(
+        out,
+        "First run:  {} ({}): {}",
+        name(&c.before.network, "first network"),
+        c.before.generated_at,
+        if c.before.causes.is_empty() {
+            "no problems".to_string()
+        } else {
+            c.before.causes.join(", ")
+        }
+    )?;
+    writeln!(
+        out,
+        "Second run: {} ({}): {}",
+        name(&c.after.network, "second network"),
+        c.after.generated_at,
+        if c.after.causes.is_empty() {
+            "no problems".to_string()
+        } else {
+            c.after.causes.join(", ")
+        }
+    )?;
+    if c.changes.is_empty() {
+        writeln!(out, "No check changed.")?;
+    } else {
+        writeln!(out, "{}", style("What changed:").bold())?;
+        for ch in &c.changes {
+            writeln!(
+                out,
+                "  {}: {} → {}  ({})",
+                ch.title,
+                mark(ch.before),
+                mark(ch.after),
+                ch.after_summary
+            )?;
+        }
+    }
     Ok(())
 }
 

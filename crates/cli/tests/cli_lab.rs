@@ -414,7 +414,12 @@ fn human_output_is_a_checklist_with_a_summary() {
         )),
         "{text}"
     );
-    assert!(text.contains("1 problem found:"), "{text}");
+    // The diagnosis follows the checklist: the cause, why, and the steps.
+    assert!(
+        text.contains("This network blocks Zoom's connections. First: try another network"),
+        "{text}"
+    );
+    assert!(text.contains("What to do, in this order:\n  1. "), "{text}");
     assert!(
         !text.contains("\u{1b}["),
         "NO_COLOR output has colour codes"
@@ -575,4 +580,368 @@ fn facts_say_what_is_known_and_why_the_rest_is_not() {
             .any(|l| l.starts_with("route_to_zoom") && l.contains("unknown:")),
         "{text}"
     );
+}
+
+fn top_cause(report: &Value) -> Option<String> {
+    report["diagnosis"]["causes"]
+        .as_array()
+        .unwrap()
+        .first()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+}
+
+#[test]
+fn each_lab_fault_yields_its_own_top_cause() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let healthy = lab.healthy();
+    type Case<'a> = (&'a str, LabProfile, Vec<(&'a str, &'a Path)>, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "portal",
+            LabProfile {
+                captive: "/portal".into(),
+                ..healthy.clone()
+            },
+            vec![],
+            "captive_portal",
+        ),
+        (
+            "sinkhole",
+            LabProfile {
+                names: vec!["sinkhole.zoom.lab.test".into()],
+                ..healthy.clone()
+            },
+            vec![],
+            "dns_filtered",
+        ),
+        (
+            "local dns",
+            LabProfile {
+                names: vec!["blockedlocal.zoom.lab.test".into()],
+                ..healthy.clone()
+            },
+            vec![],
+            "dns_failure",
+        ),
+        (
+            "tcp refused",
+            LabProfile {
+                tcp: lab.tcp_closed,
+                ..healthy.clone()
+            },
+            vec![],
+            "zoom_blocked",
+        ),
+        (
+            "udp silent",
+            LabProfile {
+                udp: lab.udp_silent,
+                ..healthy.clone()
+            },
+            vec![],
+            "udp_blocked",
+        ),
+        (
+            "inspection",
+            LabProfile {
+                tls: lab.tls_inspected,
+                ..healthy.clone()
+            },
+            vec![("SSL_CERT_FILE", lab.inspection_ca_pem.as_path())],
+            "tls_interception",
+        ),
+        (
+            "clock",
+            LabProfile {
+                clock: "/date-skew/-7200".into(),
+                ..healthy.clone()
+            },
+            vec![],
+            "clock_skew",
+        ),
+        (
+            "outage",
+            LabProfile {
+                status: "/status/outage".into(),
+                udp: lab.udp_silent,
+                ..healthy.clone()
+            },
+            vec![],
+            "zoom_outage",
+        ),
+        ("silent", lab.silent(), vec![], "offline"),
+    ];
+    for (name, spec, env, want) in cases {
+        let profile = w.lab_profile(&format!("{}.toml", name.replace(' ', "-")), &spec);
+        let (code, report, _) = w.check_json(&profile, &env);
+        assert_eq!(code, 1, "{name}");
+        assert_eq!(
+            top_cause(&report).as_deref(),
+            Some(want),
+            "{name}: {}",
+            report["diagnosis"]
+        );
+        if want == "offline" || want == "captive_portal" {
+            assert_eq!(
+                report["diagnosis"]["causes"].as_array().unwrap().len(),
+                1,
+                "{name}: only {want}: {}",
+                report["diagnosis"]
+            );
+        }
+    }
+}
+
+#[test]
+fn a_proxy_that_wants_a_sign_in_is_the_cause_whether_set_by_environment_or_gnome_pac() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile("healthy.toml", &lab.healthy());
+    let p = profile.to_str().unwrap();
+    // 1. The environment (as curl and many apps read it).
+    let mut cmd = w.ns.command(bin());
+    cmd.args(["check", "--json", "--profile", p])
+        .env("https_proxy", format!("http://{}", lab.proxy_auth))
+        .env_remove("http_proxy")
+        .env_remove("HTTP_PROXY");
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        status_of(&report, "proxy"),
+        "fail",
+        "{}",
+        check(&report, "proxy")
+    );
+    assert!(check(&report, "proxy")["summary"]
+        .as_str()
+        .unwrap()
+        .contains("sign-in"));
+    assert_eq!(
+        top_cause(&report).as_deref(),
+        Some("proxy_interference"),
+        "{}",
+        report["diagnosis"]
+    );
+    // The internet check (plain http, no http proxy set) still passes: not "offline".
+    assert_eq!(status_of(&report, "internet"), "pass");
+
+    // 2. GNOME's automatic proxy script, served by the lab (gsettings with
+    // the keyfile backend in a private config folder).
+    let config = tempfile::tempdir().unwrap();
+    let gs = |args: &[&str]| {
+        let ok = std::process::Command::new("gsettings")
+            .args(args)
+            .env("GSETTINGS_BACKEND", "keyfile")
+            .env("XDG_CONFIG_HOME", config.path())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        ok
+    };
+    if !gs(&["set", "org.gnome.system.proxy", "mode", "auto"]) {
+        eprintln!("gsettings with the GNOME proxy schema is not available: GNOME part skipped");
+        return;
+    }
+    let pac = format!("http://{}/pac?proxy={}&all=1", lab.http, lab.proxy_auth);
+    assert!(gs(&[
+        "set",
+        "org.gnome.system.proxy",
+        "autoconfig-url",
+        &pac
+    ]));
+    let before = lab.counters();
+    let mut cmd = w.ns.command(bin());
+    cmd.args(["check", "--json", "--only", "proxy", "--profile", p])
+        .env("GSETTINGS_BACKEND", "keyfile")
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("https_proxy")
+        .env_remove("HTTPS_PROXY");
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let proxy = check(&report, "proxy");
+    assert_eq!(proxy["status"], "fail", "{proxy}");
+    assert!(
+        proxy["detail"].as_str().unwrap().contains("proxy script"),
+        "{proxy}"
+    );
+    assert!(proxy["detail"].as_str().unwrap().contains("407"), "{proxy}");
+    let after = lab.counters();
+    assert_eq!(after.http.route("/pac") - before.http.route("/pac"), 1);
+    assert!(after.proxy_auth_requests > before.proxy_auth_requests);
+}
+
+#[test]
+fn compare_tells_which_network_blocks_and_rejects_bad_input() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let blocked = w.lab_profile(
+        "blocked.toml",
+        &LabProfile {
+            tcp: lab.tcp_closed,
+            ..lab.healthy()
+        },
+    );
+    let fine = w.lab_profile("fine.toml", &lab.healthy());
+    let save = |profile: &Path, name: &str| {
+        let (out, _) = w.run(
+            &["check", "--json", "--profile", profile.to_str().unwrap()],
+            &[],
+        );
+        let path = w.dir.path().join(name);
+        std::fs::write(&path, &out.stdout).unwrap();
+        path
+    };
+    let a = save(&blocked, "office.json");
+    let b = save(&fine, "hotspot.json");
+    let (out, _) = w.run(&["compare", a.to_str().unwrap(), b.to_str().unwrap()], &[]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("blocks Zoom"), "{text}");
+    assert!(text.contains("→"), "{text}");
+    let (out, _) = w.run(
+        &[
+            "compare",
+            "--json",
+            a.to_str().unwrap(),
+            b.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let c: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["verdict"], "first_network_blocks");
+    // Malformed input: exit 2, the file named, nothing else printed.
+    let bad = w.profile(
+        "bad.json",
+        "{\"schema\": \"meeting-doctor/report/v1\", \"checks\": 3",
+    );
+    let other = w.profile("other.json", "{\"hello\": 1}");
+    for (file, words) in [
+        (&bad, "not a JSON report"),
+        (&other, "not a Meeting Doctor report"),
+    ] {
+        let (out, _) = w.run(
+            &["compare", file.to_str().unwrap(), b.to_str().unwrap()],
+            &[],
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains(words) && err.contains(file.file_name().unwrap().to_str().unwrap()),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+    }
+}
+
+#[test]
+fn a_redacted_markdown_report_tells_the_admin_what_to_open() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let spec = LabProfile {
+        tcp: lab.tcp_closed,
+        udp: lab.udp_silent,
+        ..lab.healthy()
+    };
+    let profile = w.lab_profile("office.toml", &spec);
+    let out_file = w.dir.path().join("ticket.md");
+    let (out, _) = w.run(
+        &[
+            "report",
+            "--format",
+            "md",
+            "--error-code",
+            "104103",
+            "--profile",
+            profile.to_str().unwrap(),
+            "--out",
+            out_file.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let md = std::fs::read_to_string(&out_file).unwrap();
+    assert!(md.starts_with("# Meeting Doctor report"), "{md}");
+    assert!(
+        md.contains("104103 means the Zoom app could not reach Zoom's servers"),
+        "{md}"
+    );
+    let note = md
+        .split("## Note for the network administrator")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no admin note: {md}"));
+    assert!(
+        note.contains(&format!("TCP {}", lab.tcp_closed.port())),
+        "{note}"
+    );
+    assert!(note.contains("refused"), "{note}");
+    assert!(
+        note.contains(&format!("UDP {}", lab.udp_silent.port())),
+        "{note}"
+    );
+    // Redacted by default: this computer's name is not in it; --no-redact keeps it.
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let host = host.trim();
+    if host.len() >= 2 {
+        assert!(
+            !md.to_lowercase().contains(&host.to_lowercase()),
+            "host name leaked"
+        );
+        let (out, _) = w.run(
+            &[
+                "report",
+                "--no-redact",
+                "--format",
+                "txt",
+                "--profile",
+                profile.to_str().unwrap(),
+            ],
+            &[],
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains(host));
+    }
+    // A saved JSON report renders the same way, and garbage is exit 2.
+    let (out, _) = w.run(
+        &["check", "--json", "--profile", profile.to_str().unwrap()],
+        &[],
+    );
+    let saved = w.dir.path().join("saved.json");
+    std::fs::write(&saved, &out.stdout).unwrap();
+    let (out, _) = w.run(
+        &[
+            "report",
+            "--from",
+            saved.to_str().unwrap(),
+            "--format",
+            "html",
+        ],
+        &[],
+    );
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+        "{html}"
+    );
+    assert!(html.contains("network administrator"));
+    let bad = w.profile("bad.json", "not json");
+    let (out, _) = w.run(&["report", "--from", bad.to_str().unwrap()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON report"));
 }

@@ -653,7 +653,16 @@ fn rules(f: &Findings) -> Vec<Cause> {
         }
     }
     // Ports. Skipped port checks (no lookup) say nothing.
-    let tcp443_failed = f.is("tcp.443", Fail);
+    // Zoom's main port: 443 when the profile lists it, else the first port
+    // with a host to test (a profile for a lab or a private deployment).
+    let main_tcp = if f.get("tcp.443").is_some() {
+        Some("tcp.443".to_string())
+    } else {
+        f.0.iter()
+            .find(|x| x.id.starts_with("tcp.") && x.status != Unknown)
+            .map(|x| x.id.clone())
+    };
+    let tcp443_failed = main_tcp.as_deref().is_some_and(|id| f.is(id, Fail));
     let tcp_failed = f.ids_with("tcp.", Fail);
     let udp_failed = f.ids_with("udp.", Fail);
     if tcp443_failed && !proxy_route_ok {

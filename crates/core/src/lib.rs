@@ -4,6 +4,7 @@
 //! No GUI dependency: the CLI and the desktop app are thin shells over it.
 
 pub mod checks;
+pub mod compare;
 pub mod context;
 pub mod diagnosis;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod pac;
 pub mod probes;
 pub mod profile;
 pub mod proxy;
+pub mod render;
 pub mod report;
 pub mod runner;
 pub mod stun;

@@ -515,10 +515,16 @@ fn pac(request: &Request) -> Response {
     }) else {
         return Response::bad_request();
     };
+    // `all=1`: plain host names too (a lab's "localhost" targets).
+    let plain = if request.query_param("all") == Some("1") {
+        ""
+    } else {
+        "isPlainHostName(host) || "
+    };
     let script = format!(
         "// Lab proxy auto-config\n\
          function FindProxyForURL(url, host) {{\n\
-         \x20 if (isPlainHostName(host) || dnsDomainIs(host, \".direct.test\")) return \"DIRECT\";\n\
+         \x20 if ({plain}dnsDomainIs(host, \".direct.test\")) return \"DIRECT\";\n\
          \x20 return \"PROXY {proxy}; DIRECT\";\n\
          }}\n"
     );

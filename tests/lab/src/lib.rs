@@ -39,7 +39,8 @@
 //! `/status/{ok,outage,degraded,garbage,nocomponent}` (Statuspage v2
 //! `summary.json`), `/download?bytes=N`, `/slow-download?bytes=N&kbps=K`,
 //! `/pac?proxy=HOST:PORT` (a proxy auto-config script: plain names and
-//! `*.direct.test` direct, the rest through that proxy), `/pac-broken` (a
+//! `*.direct.test` direct, the rest through that proxy; `&all=1` sends plain
+//! names through it too), `/pac-broken` (a
 //! script with a syntax error), and `POST /upload`; anything else is 404, and a malformed request 400.
 
 use std::io;
