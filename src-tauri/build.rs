@@ -2,7 +2,14 @@ fn main() {
     // Each app command gets an allow-<command> permission, granted per
     // window in capabilities/; nothing is reachable that is not listed there.
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
-        tauri_build::AppManifest::new().commands(&["overview", "start_check", "cancel_check"]),
+        tauri_build::AppManifest::new().commands(&[
+            "overview",
+            "start_check",
+            "cancel_check",
+            "render_report",
+            "save_report",
+            "compare_reports",
+        ]),
     ))
     .expect("tauri build step");
 }

@@ -8,12 +8,14 @@ use ts_rs::TS;
 /// - `profile`: the profile given with `--profile` is unreadable or invalid
 ///   (the message names the file, line and what was expected);
 /// - `busy`: a check is already running;
+/// - `save`: a report could not be written (the message names the folder);
 /// - `internal`: anything else (a bug or an unusable system).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum ErrorKind {
     Profile,
     Busy,
+    Save,
     Internal,
 }
 

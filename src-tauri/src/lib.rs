@@ -4,7 +4,11 @@
 //! - `overview` → what will be checked, for which profile;
 //! - `start_check(errorCode, onEvent)` → streams `RunEvent`s over a channel,
 //!   resolves with the `Report`;
-//! - `cancel_check` → stops a running check.
+//! - `cancel_check` → stops a running check;
+//! - `render_report(report, format, redact)` → the report as text;
+//! - `save_report(report, format, redact)` → writes it to the Downloads
+//!   folder (never over an existing file) and returns the path;
+//! - `compare_reports(before, after)` → what changed between two runs.
 
 pub mod error;
 
@@ -12,6 +16,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
+use meeting_doctor_core::compare::{self, Comparison};
+use meeting_doctor_core::render::{self, Format};
 use meeting_doctor_core::report::{clean_error_code, Overview};
 use meeting_doctor_core::{CancellationToken, Plan, Profile, Report, RunEvent, RunOptions};
 use tauri::ipc::Channel;
@@ -128,6 +134,89 @@ async fn start_check(
 }
 
 #[tauri::command]
+fn render_report(report: Report, format: Format, redact: bool) -> String {
+    render::render(&report, format, redact)
+}
+
+#[tauri::command]
+fn save_report(
+    app: tauri::AppHandle,
+    report: Report,
+    format: Format,
+    redact: bool,
+) -> Result<String, IpcError> {
+    let p = app.path();
+    let dir = p
+        .download_dir()
+        .or_else(|_| p.document_dir())
+        .or_else(|_| p.home_dir())
+        .map_err(|e| IpcError::new(ErrorKind::Save, format!("No folder to save into: {e}")))?;
+    let path = save_into(&dir, &report, format, redact)?;
+    tracing::info!(path = %path.display(), redact, "report saved");
+    Ok(path.display().to_string())
+}
+
+/// Writes the report into `dir` under a dated name, never over a file that
+/// is already there.
+pub fn save_into(
+    dir: &std::path::Path,
+    report: &Report,
+    format: Format,
+    redact: bool,
+) -> Result<PathBuf, IpcError> {
+    use std::io::Write;
+    let err = |e: std::io::Error| {
+        IpcError::new(
+            ErrorKind::Save,
+            format!("Couldn't save the report in {}: {e}", dir.display()),
+        )
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let stamp: String = report
+        .generated_at
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(14)
+        .collect();
+    let text = render::render(report, format, redact);
+    for n in 0..100 {
+        let suffix = if n == 0 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = dir.join(format!(
+            "meeting-doctor-report-{stamp}{suffix}.{}",
+            format.extension()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(text.as_bytes()).map_err(err)?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(err(e)),
+        }
+    }
+    Err(IpcError::new(
+        ErrorKind::Save,
+        format!(
+            "Couldn't save the report in {}: too many reports with the same time",
+            dir.display()
+        ),
+    ))
+}
+
+#[tauri::command]
+fn compare_reports(before: Report, after: Report) -> Comparison {
+    compare::compare(&before, &after)
+}
+
+#[tauri::command]
 fn cancel_check(state: State<'_, AppState>) -> bool {
     match state.running().as_ref() {
         Some(token) => {
@@ -225,7 +314,10 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             overview,
             start_check,
-            cancel_check
+            cancel_check,
+            render_report,
+            save_report,
+            compare_reports
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -4,6 +4,8 @@
 
 use meeting_doctor_app::{ErrorKind, IpcError};
 use meeting_doctor_core::checks::Group;
+use meeting_doctor_core::compare::{Change, Comparison, RunSummary, Verdict};
+use meeting_doctor_core::render::Format;
 use meeting_doctor_core::report::{
     AppInfo, Cause, Diagnosis, Overview, PlannedCheck, ProfileInfo, RunInfo, Step,
 };
@@ -32,6 +34,11 @@ fn generate() -> String {
         Report::decl(&cfg),
         PlannedCheck::decl(&cfg),
         Overview::decl(&cfg),
+        Format::decl(&cfg),
+        Verdict::decl(&cfg),
+        Change::decl(&cfg),
+        RunSummary::decl(&cfg),
+        Comparison::decl(&cfg),
         ErrorKind::decl(&cfg),
         IpcError::decl(&cfg),
     ];

@@ -37,7 +37,15 @@ export type SystemInfo = { os: Os,
 /**
  * "Debian GNU/Linux 12 (bookworm)", "macOS 14.5", "Windows 11 …" when known.
  */
-os_version: string | null, arch: string, };
+os_version: string | null, arch: string, 
+/**
+ * The computer's name (removed from shared reports unless asked).
+ */
+host_name: string | null, 
+/**
+ * The signed-in user (removed from shared reports unless asked).
+ */
+user: string | null, };
 
 export type AppInfo = { name: string, version: string, };
 
@@ -117,6 +125,36 @@ export type PlannedCheck = { id: string, title: string, group: Group, };
 
 export type Overview = { app: AppInfo, system: SystemInfo, profile: ProfileInfo, checks: Array<PlannedCheck>, };
 
-export type ErrorKind = "profile" | "busy" | "internal";
+export type Format = "json" | "markdown" | "html" | "text";
+
+export type Verdict = "first_network_blocks" | "second_network_blocks" | "same_on_both" | "different_problems" | "both_fine";
+
+export type Change = { id: string, title: string, before: Status, after: Status, 
+/**
+ * The summaries, so a person sees what each run said.
+ */
+before_summary: string, after_summary: string, };
+
+export type RunSummary = { generated_at: string, 
+/**
+ * "Wi-Fi (HomeNet)", "Ethernet", … when the run knew.
+ */
+network: string | null, 
+/**
+ * Cause ids, best first (quality warnings included).
+ */
+causes: Array<string>, };
+
+export type Comparison = { before: RunSummary, after: RunSummary, verdict: Verdict, 
+/**
+ * What it means, in plain words, and what to do next.
+ */
+meaning: string, 
+/**
+ * Checks whose status changed, worse-to-better first.
+ */
+changes: Array<Change>, };
+
+export type ErrorKind = "profile" | "busy" | "save" | "internal";
 
 export type IpcError = { kind: ErrorKind, message: string, };
