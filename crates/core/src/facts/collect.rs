@@ -41,6 +41,10 @@ impl<T> Fact<T> {
 pub struct Facts {
     pub os: Os,
     pub proxy: Fact<ProxySettings>,
+    /// Windows only: the machine-wide WinHTTP proxy (services and updaters
+    /// use it; the Zoom client follows the Internet Settings above).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub winhttp: Option<Fact<ProxySettings>>,
     pub interfaces: Fact<Vec<Interface>>,
     pub default_routes: Fact<Vec<DefaultRoute>>,
     pub route_to_zoom: Fact<Route>,
@@ -396,6 +400,7 @@ pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpA
     Facts {
         os: Os::Linux,
         proxy,
+        winhttp: None,
         interfaces,
         default_routes,
         route_to_zoom,
@@ -553,6 +558,7 @@ pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts
     Facts {
         os: Os::Windows,
         proxy,
+        winhttp: Some(read(exec, &windows::winhttp_spec(), windows::parse_winhttp).await),
         interfaces,
         default_routes,
         route_to_zoom,
@@ -658,6 +664,7 @@ pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
     Facts {
         os: Os::Macos,
         proxy,
+        winhttp: None,
         interfaces,
         default_routes,
         route_to_zoom,
@@ -737,6 +744,7 @@ impl Facts {
         Facts {
             os,
             proxy: Fact::unknown(reason),
+            winhttp: None,
             interfaces: Fact::unknown(reason),
             default_routes: Fact::unknown(reason),
             route_to_zoom: Fact::unknown(reason),
@@ -926,9 +934,16 @@ mod tests {
             .ok(
                 &windows::wlan_spec(),
                 &w("netsh-wlan-show-interfaces--en-win11-5ghz.txt"),
+            )
+            .ok(
+                &windows::winhttp_spec(),
+                &w("netsh-winhttp-show-proxy--en-per-scheme.txt"),
             );
         let f = windows(&exec, Some(zoom)).await;
         assert!(f.proxy.value().unwrap().pac_url.is_some());
+        // The machine-wide WinHTTP proxy is read beside the user's settings.
+        let winhttp = f.winhttp.as_ref().and_then(|w| w.value()).unwrap();
+        assert!(!winhttp.is_direct(), "{winhttp:?}");
         assert_eq!(f.route_to_zoom.value().unwrap().interface, "wg-corp");
         let wg = f
             .interfaces
