@@ -366,4 +366,32 @@ mod tests {
     fn without_an_argument_the_built_in_profile_is_used() {
         assert_eq!(AppState::new(None).profile().unwrap().name, "Zoom");
     }
+
+    #[test]
+    fn saving_never_overwrites_and_an_unwritable_folder_is_a_save_error() {
+        let dir = std::env::temp_dir().join(format!("md-app-save-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let outcome = meeting_doctor_core::RunOutcome {
+            findings: vec![],
+            elapsed_ms: 1,
+            deadline_ms: 6000,
+            deadline_hit: false,
+            cancelled: false,
+        };
+        let report = Report::new(&Profile::builtin(), outcome);
+        let first = save_into(&dir, &report, Format::Markdown, true).unwrap();
+        let second = save_into(&dir, &report, Format::Markdown, true).unwrap();
+        assert_ne!(first, second);
+        assert!(first.extension().unwrap() == "md");
+        let text = std::fs::read_to_string(&first).unwrap();
+        assert!(text.starts_with("# Meeting Doctor report"), "{text}");
+        assert_eq!(text, std::fs::read_to_string(&second).unwrap());
+        // A file where the folder should be: a clear "save" error.
+        let blocked = dir.join("not-a-folder");
+        std::fs::write(&blocked, "x").unwrap();
+        let e = save_into(&blocked, &report, Format::Html, true).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Save);
+        assert!(e.message.contains("not-a-folder"), "{}", e.message);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
