@@ -1,19 +1,23 @@
 // The controller: holds the state, talks to the Backend, picks the screen,
 // moves focus only when the focused control goes away, and says what matters
-// in one polite live region.
+// in one polite live region. Nothing is written to disk except a report the
+// person asks to save.
 
 import type { Backend } from "./backend";
 import { toIpcError } from "./backend";
+import type { Report } from "./bindings";
 import { copyText } from "./clipboard";
 import { OTHER_CODE } from "./labels";
 import { initialState, reduce, stageText, stepText, type Action, type State } from "./model";
 import { outcome } from "./outcome";
 import { technicianText } from "./technician";
 import { h } from "./view/dom";
+import { CompareScreen } from "./view/compare";
 import { ErrorScreen } from "./view/error";
 import { RunScreen } from "./view/run";
 import type { Handlers, Screen, Timing } from "./view/screen";
 import { StartScreen } from "./view/start";
+import { SwitchScreen } from "./view/switch";
 
 /** After this long a stage is worth announcing. */
 export const STAGE_AFTER_MS = 1000;
@@ -22,9 +26,11 @@ export const STEP_AFTER_MS = 10_000;
 
 export interface App {
   readonly state: State;
-  /** The text "Copy details for a technician" puts on the clipboard. */
+  /** The plain text "Copy for a technician" falls back to when the backend can't render the report. */
   technicianText(): string;
 }
+
+type ScreenKind = "start" | "run" | "switch" | "compare" | "error";
 
 export function createApp(root: HTMLElement, backend: Backend, copy: (text: string) => Promise<boolean> = copyText): App {
   let state = initialState();
@@ -38,7 +44,9 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
   root.replaceChildren(h("main", { class: "app" }, screenHost, announcer), footer);
 
   let screen: Screen | null = null;
-  let screenKind: "start" | "run" | "error" | null = null;
+  let screenKind: ScreenKind | null = null;
+  /** The Markdown of the finished run, rendered ahead so Copy can write it at once. */
+  let markdown: { report: Report; text: string | null } | null = null;
 
   function announce(text: string): void {
     // Clear first so the same words ("Copied") are read again.
@@ -59,28 +67,76 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     cancel: () => void cancelRun(),
     retry: () => {
       if (state.errorSource === "overview") void loadOverview();
+      else if (state.errorSource === "compare") void compareRuns();
       else void startRun();
     },
     chooseCode: (code) => {
       dispatch({ type: "chooseCode", errorCode: code });
     },
     copy: async () => {
-      const text = makeTechnicianText();
+      // Written within the click when the Markdown is ready: some webviews
+      // only let a page write the clipboard while handling the person's click.
+      const ready = markdown !== null && markdown.report === state.report ? markdown.text : null;
+      const text = ready ?? (await technicianReport());
       const ok = await copy(text);
       announce(ok ? "Copied" : "Couldn't copy; the text is shown below to copy by hand.");
       return { ok, text };
     },
+    save: async (redact) => {
+      const report = state.report;
+      if (!report) return { ok: false, message: "There is no report to save yet." };
+      try {
+        const path = await backend.saveReport(report, "html", redact);
+        return { ok: true, message: `Saved to ${path}` };
+      } catch (e) {
+        const error = toIpcError(e);
+        return { ok: false, message: error.kind === "save" ? error.message : `Couldn't save the report: ${error.message}` };
+      }
+    },
+    testOtherNetwork: () => {
+      dispatch({ type: "testOtherNetwork" });
+    },
+    keepFirstNetwork: () => {
+      dispatch({ type: "keepFirstNetwork" });
+      // Back where the person left: on the button that led away.
+      document.getElementById("other-network")?.focus();
+    },
+    startOver: () => {
+      markdown = null;
+      dispatch({ type: "backToStart" });
+    },
   };
 
-  function kindOf(s: State): "start" | "run" | "error" {
-    return s.phase === "error" ? "error" : s.phase === "start" ? "start" : "run";
+  function kindOf(s: State): ScreenKind {
+    switch (s.phase) {
+      case "running":
+      case "done":
+        return "run";
+      default:
+        return s.phase;
+    }
+  }
+
+  function makeScreen(kind: ScreenKind): Screen {
+    switch (kind) {
+      case "start":
+        return new StartScreen(state, handlers);
+      case "run":
+        return new RunScreen(state, timing, handlers);
+      case "switch":
+        return new SwitchScreen(state, handlers);
+      case "compare":
+        return new CompareScreen(state, handlers);
+      case "error":
+        return new ErrorScreen(state, handlers);
+    }
   }
 
   function render(before: State): void {
     const kind = kindOf(state);
     if (kind !== screenKind || !screen) {
       screenKind = kind;
-      screen = kind === "start" ? new StartScreen(state, handlers) : kind === "run" ? new RunScreen(state, timing, handlers) : new ErrorScreen(state, handlers);
+      screen = makeScreen(kind);
       const first = screenHost.childElementCount === 0;
       screenHost.replaceChildren(screen.element);
       // The first screen leaves focus where the system put it; a screen that
@@ -121,6 +177,10 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       // A failure headline is an alert and speaks for itself.
       if (o.tone !== "problem") announce(`Check finished. ${o.headline}`);
       else announcer.textContent = "";
+    } else if (state.phase === "compare" && state.comparison && !before.comparison) {
+      announce(`Compared the two networks. ${state.comparison.meaning}`);
+    } else if (state.phase === "switch" && state.secondStopped && !before.secondStopped) {
+      announce("The check on this network was stopped.");
     }
   }
 
@@ -170,6 +230,8 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
         dispatch({ type: "event", runId, event });
       });
       dispatch({ type: "runFinished", runId, report });
+      if (state.runId === runId && state.phase === "done") prefetchMarkdown(report);
+      if (state.runId === runId && state.phase === "compare") void compareRuns();
     } catch (e) {
       if (state.runId === runId) dispatch({ type: "failed", error: toIpcError(e), source: "run" });
     } finally {
@@ -186,6 +248,45 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     } catch {
       // The run ends by itself within its time limit; nothing else to do.
     }
+  }
+
+  /** Both runs compared by the backend; a failure can be retried from the error screen. */
+  async function compareRuns(): Promise<void> {
+    const first = state.baseline?.report;
+    const second = state.report;
+    if (!first || !second) return;
+    dispatch({ type: "comparing" });
+    try {
+      const comparison = await backend.compareReports(first, second);
+      if (state.report === second) dispatch({ type: "compared", comparison });
+    } catch (e) {
+      if (state.report === second && state.phase === "compare") dispatch({ type: "failed", error: toIpcError(e), source: "compare" });
+    }
+  }
+
+  function prefetchMarkdown(report: Report): void {
+    const entry: { report: Report; text: string | null } = { report, text: null };
+    markdown = entry;
+    backend.renderReport(report, "markdown", true).then(
+      (text) => {
+        if (text.trim() !== "") entry.text = text;
+      },
+      () => undefined, // Copy falls back to the plain text
+    );
+  }
+
+  /** The backend's Markdown report without names or addresses; the plain text if it can't be had. */
+  async function technicianReport(): Promise<string> {
+    const report = state.report;
+    if (report) {
+      try {
+        const text = await backend.renderReport(report, "markdown", true);
+        if (text.trim() !== "") return text;
+      } catch {
+        // fall back to the plain text below
+      }
+    }
+    return makeTechnicianText();
   }
 
   function makeTechnicianText(): string {

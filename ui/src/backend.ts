@@ -2,12 +2,18 @@
 // the implementation, or mock the IPC underneath `tauriBackend`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { ErrorKind, IpcError, Overview, Report, RunEvent } from "./bindings";
+import type { Comparison, ErrorKind, Format, IpcError, Overview, Report, RunEvent } from "./bindings";
 
 export interface Backend {
   overview(): Promise<Overview>;
   startCheck(errorCode: string | null, onEvent: (e: RunEvent) => void): Promise<Report>;
   cancelCheck(): Promise<boolean>;
+  /** The report as text; `redact` leaves out names, user and network addresses. */
+  renderReport(report: Report, format: Format, redact: boolean): Promise<string>;
+  /** Writes the report into the Downloads folder and returns its path; rejects with kind "save". */
+  saveReport(report: Report, format: Format, redact: boolean): Promise<string>;
+  /** Two runs side by side: `before` on the first network, `after` on the second. */
+  compareReports(before: Report, after: Report): Promise<Comparison>;
 }
 
 export const tauriBackend: Backend = {
@@ -17,9 +23,12 @@ export const tauriBackend: Backend = {
     return invoke<Report>("start_check", { errorCode, onEvent: channel });
   },
   cancelCheck: () => invoke<boolean>("cancel_check"),
+  renderReport: (report, format, redact) => invoke<string>("render_report", { report, format, redact }),
+  saveReport: (report, format, redact) => invoke<string>("save_report", { report, format, redact }),
+  compareReports: (before, after) => invoke<Comparison>("compare_reports", { before, after }),
 };
 
-const KINDS: readonly ErrorKind[] = ["profile", "busy", "internal"];
+const KINDS: readonly ErrorKind[] = ["profile", "busy", "save", "internal"];
 
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== "object" || e === null) return false;

@@ -96,3 +96,30 @@ export function codeMeaning(code: string): string {
   if (/^1041(0[1-9]|1[0-8])$/.test(code)) return "the Zoom app couldn't connect to Zoom's servers";
   return "the Zoom app reported a problem";
 }
+
+/**
+ * Cause ids of the contract in plain words, for when only the id is at hand
+ * (a run summary). The engine's own sentence is preferred when there is one.
+ */
+export const CAUSE_LABEL: Record<string, string> = {
+  offline: "Not connected to the internet",
+  captive_portal: "The Wi-Fi wants a sign-in on a web page",
+  dns_failure: "Zoom's servers can't be looked up by name",
+  dns_filtered: "The network's name lookup blocks Zoom",
+  zoom_blocked: "The network blocks Zoom's connections",
+  signaling_ports_blocked: "Some of Zoom's ports are blocked",
+  udp_blocked: "Audio and video can't use their fast route",
+  proxy_interference: "The proxy gets in Zoom's way",
+  tls_interception: "Something opens Zoom's secure connection",
+  clock_skew: "This computer's clock is wrong",
+  vpn_interference: "The VPN may block or slow Zoom",
+  local_firewall: "This computer's firewall blocks Zoom",
+  security_software: "Security software may filter Zoom",
+  zoom_outage: "Zoom itself has a problem",
+  zoom_client_problem: "The Zoom app is in a bad state",
+  poor_connection: "The connection is slow or unsteady",
+};
+
+export function causeLabel(id: string): string {
+  return CAUSE_LABEL[id] ?? id;
+}

@@ -1,7 +1,7 @@
 // The state of the app as plain data, the one function that changes it, and
 // what is derived from it for the screens. No DOM, no IPC: unit-tested.
 
-import type { Finding, Group, IpcError, Overview, PlannedCheck, Report, RunEvent } from "./bindings";
+import type { Comparison, Finding, Group, IpcError, Overview, PlannedCheck, Report, RunEvent } from "./bindings";
 import { GROUP_LABEL, GROUP_ORDER, GROUP_STAGE, groupForId, type RowStatus } from "./labels";
 
 export interface Row {
@@ -12,10 +12,20 @@ export interface Row {
   finding: Finding | null;
 }
 
-export type Phase = "start" | "running" | "done" | "error";
+/**
+ * "switch": the first network's run is kept while the person joins another
+ * network; "compare": the two runs side by side.
+ */
+export type Phase = "start" | "running" | "done" | "switch" | "compare" | "error";
 
-/** Which call failed: the overview (retry loads it again) or a run (retry runs again). */
-export type ErrorSource = "overview" | "run";
+/** Which call failed: the overview (retry loads it again), a run (retry runs again) or the comparison. */
+export type ErrorSource = "overview" | "run" | "compare";
+
+/** The first network's finished run, kept (in memory only) for the comparison. */
+export interface Baseline {
+  report: Report;
+  rows: Row[];
+}
 
 export interface State {
   phase: Phase;
@@ -29,6 +39,12 @@ export interface State {
   cancelling: boolean;
   error: IpcError | null;
   errorSource: ErrorSource | null;
+  /** Set while testing on another network: the first network's run. */
+  baseline: Baseline | null;
+  /** The two runs compared, once the backend answered. */
+  comparison: Comparison | null;
+  /** The check on the second network was stopped before it finished. */
+  secondStopped: boolean;
 }
 
 export type Action =
@@ -39,7 +55,14 @@ export type Action =
   | { type: "runStarted"; runId: number }
   | { type: "event"; runId: number; event: RunEvent }
   | { type: "cancelRequested"; runId: number }
-  | { type: "runFinished"; runId: number; report: Report };
+  | { type: "runFinished"; runId: number; report: Report }
+  /** Keep this run and get ready to check another network. */
+  | { type: "testOtherNetwork" }
+  /** Give up on the other network: back to the first network's results. */
+  | { type: "keepFirstNetwork" }
+  /** Ask for the comparison (again, after it failed). */
+  | { type: "comparing" }
+  | { type: "compared"; comparison: Comparison };
 
 export function initialState(): State {
   return {
@@ -52,6 +75,9 @@ export function initialState(): State {
     cancelling: false,
     error: null,
     errorSource: null,
+    baseline: null,
+    comparison: null,
+    secondStopped: false,
   };
 }
 
@@ -87,7 +113,8 @@ export function reduce(state: State, action: Action): State {
     case "failed":
       return { ...state, phase: "error", error: action.error, errorSource: action.source, cancelling: false };
     case "backToStart":
-      return { ...state, phase: "start", error: null, errorSource: null };
+      // Start over: nothing of the old runs is kept.
+      return { ...state, phase: "start", error: null, errorSource: null, rows: [], report: null, baseline: null, comparison: null, secondStopped: false };
     case "chooseCode":
       return { ...state, errorCode: action.errorCode };
     case "runStarted":
@@ -101,6 +128,8 @@ export function reduce(state: State, action: Action): State {
         cancelling: false,
         error: null,
         errorSource: null,
+        comparison: null,
+        secondStopped: false,
       };
     case "event": {
       if (action.runId !== state.runId || state.phase !== "running") return state;
@@ -117,8 +146,26 @@ export function reduce(state: State, action: Action): State {
       for (const f of action.report.checks) rows = withFinding(rows, f);
       // Whatever never finished (a cancel, the deadline) says so, never "OK".
       rows = rows.map((r) => (r.status === "pending" ? { ...r, status: "stopped" } : r));
-      return { ...state, phase: "done", rows, report: action.report, cancelling: false };
+      const finished = { ...state, rows, report: action.report, cancelling: false };
+      if (!state.baseline) return { ...finished, phase: "done" };
+      // The second network: a stopped run proves nothing, so ask again; a full one is compared.
+      return action.report.run.cancelled ? { ...finished, phase: "switch", secondStopped: true } : { ...finished, phase: "compare", comparison: null };
     }
+    case "testOtherNetwork": {
+      if (state.phase !== "done" || !state.report || state.report.run.cancelled) return state;
+      return { ...state, phase: "switch", baseline: { report: state.report, rows: state.rows }, comparison: null, secondStopped: false };
+    }
+    case "keepFirstNetwork": {
+      if (state.phase !== "switch" || !state.baseline) return state;
+      const { report, rows } = state.baseline;
+      return { ...state, phase: "done", report, rows, baseline: null, comparison: null, secondStopped: false };
+    }
+    case "comparing":
+      if (!state.baseline || !state.report) return state;
+      return { ...state, phase: "compare", comparison: null, error: null, errorSource: null };
+    case "compared":
+      if (state.phase !== "compare") return state;
+      return { ...state, comparison: action.comparison };
   }
 }
 

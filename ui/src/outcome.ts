@@ -1,8 +1,11 @@
 // The outcome of a run in plain words: one headline sentence, then what to do
-// next. Until the diagnosis lands the headline is derived from the findings,
-// lowest layer first. "Couldn't check" is never counted as a problem or as OK.
+// next. The engine's diagnosis leads: its headline, the most likely cause with
+// its first step, the other causes, and the call-quality warnings apart. When
+// the diagnosis has nothing to say about red rows (or there is none), the
+// headline is derived from the findings, lowest layer first. "Couldn't check"
+// is never counted as a problem or as OK.
 
-import type { Finding, Report } from "./bindings";
+import type { Cause, Finding, Report, Step } from "./bindings";
 import { OTHER_CODE, codeMeaning } from "./labels";
 import { groupRows, type Row } from "./model";
 
@@ -10,19 +13,31 @@ export type Tone = "problem" | "warning" | "ok" | "unknown" | "stopped";
 
 export interface Outcome {
   tone: Tone;
-  /** One sentence, 20 words or fewer, no acronyms. */
+  /** One sentence, plain words: what is wrong (and what to do first). */
   headline: string;
+  /** The most likely cause: its explanation and first step come right under the headline. */
+  top: Cause | null;
+  /** The other causes that can stop Zoom from connecting, best first. */
+  others: Cause[];
+  /** Warnings about how well calls work rather than whether Zoom connects: "Also noticed". */
+  alsoNoticed: Cause[];
   /** A second sentence that makes the headline concrete (the first problem), if any. */
   lead: string | null;
-  /** What the chosen Zoom error code means here, if one was chosen. */
+  /** The chosen Zoom error code in words, when nothing else on the screen explains it. */
   codeLine: string | null;
-  /** What to do next, one step a line. */
+  /** When no cause explains the person's error code: what the code means… */
+  codeMeaning: string | null;
+  /** …what was checked and is fine… */
+  ruledOut: string[];
+  /** …and what to try next. */
+  nextSteps: Step[];
+  /** What to do next, one plain line each, when there are no steps from the diagnosis. */
   next: string[];
   /** The honest count of what couldn't be checked, if anything. */
   unknownNote: string | null;
 }
 
-const HELP_DESK = "If it still fails, use “Copy details for a technician” below and send the text to your help desk.";
+const HELP_DESK = "If it still fails, use “Copy for a technician” below and send the text to your help desk.";
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many.replace("N", String(n));
@@ -37,11 +52,11 @@ function unknownNote(n: number): string | null {
   );
 }
 
-function codeLine(code: string | null, tone: Tone, explainedByCause: boolean): string | null {
+function codeLine(code: string | null, tone: Tone): string | null {
   if (code === null) return null;
   if (code === OTHER_CODE) return "You saw another error code: tell your help desk which one when you send them the details.";
   const why: Record<Tone, string> = {
-    problem: explainedByCause ? " The cause above explains it." : " The problem above is the likely reason.",
+    problem: " The problem above is the likely reason.",
     warning: " A weak connection can cause it.",
     ok: " Nothing here blocks Zoom now, so try joining again.",
     unknown: "",
@@ -55,6 +70,11 @@ interface Rule {
   headline: string;
   lead: string | null;
   next: string[];
+  /** The headline is the engine's, which already speaks to the error code. */
+  fromDiagnosis?: boolean;
+  top?: Cause;
+  others?: Cause[];
+  alsoNoticed?: Cause[];
 }
 
 function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
@@ -77,14 +97,19 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
     };
   }
 
-  const causes = report?.diagnosis.causes ?? [];
+  const diagnosis = report?.diagnosis;
+  const causes = diagnosis?.causes ?? [];
   if (causes.length > 0) {
-    const [top] = causes;
+    const [top, ...rest] = causes;
     return {
-      tone: fails.length > 0 ? "problem" : "warning",
-      headline: top.explanation,
+      tone: top.quality_only ? "warning" : "problem",
+      headline: diagnosis?.headline.trim() ? diagnosis.headline : top.summary,
       lead: null,
-      next: top.steps.length > 0 ? top.steps : [HELP_DESK],
+      next: top.steps.length > 0 ? [] : [HELP_DESK],
+      fromDiagnosis: true,
+      top,
+      others: rest.filter((c) => !c.quality_only),
+      alsoNoticed: rest.filter((c) => c.quality_only),
     };
   }
 
@@ -128,8 +153,26 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
       lead: fails[0].summary,
       next: [
         "Try another network, such as a phone hotspot: if Zoom works there, this network is blocking it.",
-        "Give the details to your help desk or network admin: use “Copy details for a technician” below.",
+        "Give the details to your help desk or network admin: use “Copy for a technician” below.",
       ],
+    };
+  }
+  if (passes.length === 0 && warns.length === 0) {
+    return {
+      tone: "unknown",
+      headline: "We couldn't check whether Zoom can connect from here.",
+      lead: null,
+      next: ["Check again in a minute.", HELP_DESK],
+    };
+  }
+  if (diagnosis?.headline) {
+    // Nothing blocks Zoom. With an error code, the diagnosis says what was ruled out and what to try.
+    return {
+      tone: "ok",
+      headline: diagnosis.headline,
+      lead: null,
+      next: diagnosis.next_steps.length > 0 ? [] : ["If Zoom still shows an error, quit the Zoom app completely and open it again.", HELP_DESK],
+      fromDiagnosis: true,
     };
   }
   if (warns.length > 0) {
@@ -143,19 +186,11 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
       ],
     };
   }
-  if (passes.length > 0) {
-    return {
-      tone: "ok",
-      headline: "Zoom should be able to connect from here.",
-      lead: null,
-      next: ["If Zoom still shows an error, quit the Zoom app completely and open it again.", HELP_DESK],
-    };
-  }
   return {
-    tone: "unknown",
-    headline: "We couldn't check whether Zoom can connect from here.",
+    tone: "ok",
+    headline: "Zoom should be able to connect from here.",
     lead: null,
-    next: ["Check again in a minute.", "If it keeps happening, use “Copy details for a technician” below and send the text to your help desk."],
+    next: ["If Zoom still shows an error, quit the Zoom app completely and open it again.", HELP_DESK],
   };
 }
 
@@ -164,10 +199,22 @@ export function outcome(rows: readonly Row[], report: Report | null, errorCode: 
   // Display order, so "the first problem" is the one highest in the list.
   const findings = groupRows(rows).flatMap((g) => g.rows.flatMap((r) => (r.finding ? [r.finding] : [])));
   const rule = ruleFor(findings, report);
-  const explained = errorCode !== null && (report?.diagnosis.causes[0]?.error_codes.includes(errorCode) ?? false);
+  const diagnosis = rule.tone === "stopped" ? null : (report?.diagnosis ?? null);
+  // The engine's headline already names a real code; "another code" is only known here.
+  const spokenFor = rule.fromDiagnosis === true && errorCode !== OTHER_CODE && diagnosis?.error_code != null;
+  const unexplained = rule.fromDiagnosis === true && diagnosis !== null && (diagnosis.ruled_out.length > 0 || diagnosis.next_steps.length > 0);
   return {
-    ...rule,
-    codeLine: codeLine(errorCode, rule.tone, explained),
+    tone: rule.tone,
+    headline: rule.headline,
+    top: rule.top ?? null,
+    others: rule.others ?? [],
+    alsoNoticed: rule.alsoNoticed ?? [],
+    lead: rule.lead,
+    next: rule.next,
+    codeLine: spokenFor ? null : codeLine(errorCode, rule.tone),
+    codeMeaning: unexplained ? (diagnosis.code_meaning ?? null) : null,
+    ruledOut: unexplained ? diagnosis.ruled_out : [],
+    nextSteps: unexplained ? diagnosis.next_steps : [],
     unknownNote: rule.tone === "stopped" ? null : unknownNote(findings.filter((f) => f.status === "unknown").length),
   };
 }

@@ -1,6 +1,7 @@
-// The plain-text summary a person copies for a technician: when, which app and
-// system, which profile, the error code, the outcome, then every check with its
-// status word, title, summary and the technical detail indented.
+// The plain-text summary a person copies for a technician when the backend's
+// Markdown report can't be had: when, which app and system, which profile, the
+// error code, the outcome and causes, then every check with its status word,
+// title, summary and the technical detail indented. No computer or user names.
 
 import type { AppInfo, Overview, ProfileInfo, Report, SystemInfo } from "./bindings";
 import { OS_LABEL, OTHER_CODE, STATUS_WORD } from "./labels";
@@ -85,13 +86,24 @@ export function technicianText(input: TechnicianInput): string {
   }
   field("Checks", countsText(rows));
 
-  const causes = report?.diagnosis.causes ?? [];
+  const diagnosis = report?.diagnosis;
+  const causes = diagnosis?.causes ?? [];
   if (causes.length > 0) {
     lines.push("", "Likely causes, most likely first:");
     causes.forEach((c, i) => {
-      const codes = c.error_codes.length > 0 ? `; explains ${c.error_codes.join(", ")}` : "";
-      lines.push(`  ${String(i + 1)}. ${c.explanation} [${c.id}, confidence ${String(Math.round(c.confidence * 100))} %${codes}]`);
+      const facts = [c.id, `confidence ${String(Math.round(c.confidence * 100))} %`];
+      if (errorCode !== null && c.error_codes.includes(errorCode)) facts.push(`explains ${errorCode}`);
+      if (c.quality_only) facts.push("call quality only");
+      if (c.evidence.length > 0) facts.push(`checks: ${c.evidence.join(", ")}`);
+      lines.push(`  ${String(i + 1)}. ${c.summary} [${facts.join("; ")}]`);
+      if (c.steps.length > 0) lines.push(`     Steps: ${c.steps.map((s) => s.title).join("; ")}`);
     });
+  }
+  if (diagnosis && diagnosis.ruled_out.length > 0) {
+    lines.push("", "Checked and fine:", ...diagnosis.ruled_out.map((r) => `  - ${r}`));
+  }
+  if (diagnosis && diagnosis.next_steps.length > 0) {
+    lines.push("", "Suggested next steps:", ...diagnosis.next_steps.map((s, i) => `  ${String(i + 1)}. ${s.title}`));
   }
 
   for (const g of groupRows(rows)) {

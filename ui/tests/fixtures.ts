@@ -1,7 +1,7 @@
 // Realistic data for the unit and browser tests: the built-in Zoom plan and
 // findings worded as crates/core words them.
 
-import type { Finding, Group, Overview, PlannedCheck, Report, RunEvent, Status } from "../src/bindings";
+import type { Cause, Change, Comparison, Diagnosis, Finding, Group, Overview, PlannedCheck, Report, RunEvent, RunSummary, Status, Step, Verdict } from "../src/bindings";
 import { groupForId } from "../src/labels";
 
 const TITLES: Record<string, string> = {
@@ -34,7 +34,7 @@ export const PLAN: PlannedCheck[] = PLAN_IDS.map((id) => ({ id, title: titleOf(i
 
 export const OVERVIEW: Overview = {
   app: { name: "Meeting Doctor", version: "0.1.0" },
-  system: { os: "linux", os_version: "Debian GNU/Linux 12 (bookworm)", arch: "x86_64" },
+  system: { os: "linux", os_version: "Debian GNU/Linux 12 (bookworm)", arch: "x86_64", host_name: "anna-laptop", user: "anna" },
   profile: { name: "Zoom", source: "built-in" },
   checks: PLAN,
 };
@@ -68,7 +68,8 @@ export function findings(overrides: Record<string, Finding> = {}): Finding[] {
   return PLAN_IDS.map((id) => overrides[id] ?? finding(id, "pass", PASS[id][0], PASS[id][1]));
 }
 
-export function report(checks: Finding[], run: Partial<Report["run"]> = {}, causes: Report["diagnosis"]["causes"] = []): Report {
+/** A report; without a diagnosis, the one of a healthy run with no error code. */
+export function report(checks: Finding[], run: Partial<Report["run"]> = {}, diagnosis: Diagnosis = HEALTHY): Report {
   return {
     schema: "meeting-doctor/report/v1",
     generated_at: "2025-11-22T06:19:00Z",
@@ -76,7 +77,7 @@ export function report(checks: Finding[], run: Partial<Report["run"]> = {}, caus
     system: OVERVIEW.system,
     profile: OVERVIEW.profile,
     checks,
-    diagnosis: { causes },
+    diagnosis,
     fixes_applied: [],
     run: { elapsed_ms: 4200, deadline_ms: 15000, deadline_hit: false, cancelled: false, ...run },
   };
@@ -108,6 +109,13 @@ export const SCENARIOS = {
   dns: findings({
     "dns.system": finding("dns.system", "fail", "This computer's name lookup (DNS) is not answering.", "zoom.us: resolver unreachable: timed out after 2000 ms"),
   }),
+  filtered: findings({
+    ...UNKNOWN_PORTS,
+    "dns.system": {
+      ...finding("dns.system", "fail", "This network's name lookup sends Zoom's names nowhere (zoom.us → 0.0.0.0).", "zoom.us: 0.0.0.0 (system resolver 192.168.1.1)\nzoom.us @ 9.9.9.9: 170.114.52.2"),
+      evidence: { sinkholed: ["zoom.us"] },
+    },
+  }),
   slow: findings({
     latency: finding("latency", "warn", "The delay to Zoom is high (210 ms); people may talk over each other.", "median TCP connect time to zoom.us:443 over 10 samples: 210 ms (good ≤ 150 ms, lower is better)"),
   }),
@@ -121,4 +129,279 @@ export function startedEvents(plan: readonly PlannedCheck[] = PLAN): RunEvent[] 
 
 export function groupOf(id: string): Group {
   return groupForId(id);
+}
+
+// ——— Diagnoses, worded as crates/core/src/diagnosis.rs words them ———
+
+const STEPS: Record<string, [string, string, string, string]> = {
+  sign_in_portal: [
+    "Sign in to the Wi-Fi",
+    "Hotel, airport and café networks hold everything back until you accept their terms.",
+    "Open a web browser and visit any site; the sign-in page appears. Accept it, then open Zoom.",
+    "Web pages open normally and Meeting Doctor's checks turn green.",
+  ],
+  restart_router: [
+    "Restart the router",
+    "A router that has run for weeks can hold stale connections and lookups.",
+    "Unplug the router (and modem) for 30 seconds, plug back in, wait two minutes.",
+    "The internet check passes again.",
+  ],
+  try_hotspot: [
+    "Try another network, such as a phone hotspot",
+    "It tells at once whether the problem is this network or this computer.",
+    'Turn on your phone\'s hotspot, join it, and run the check again (use "Test on another network").',
+    "If Zoom works on the hotspot, this network blocks Zoom; if not, the cause is on this computer.",
+  ],
+  use_ethernet: [
+    "Use a cable instead of Wi-Fi",
+    "A cable connection does not drop or slow down the way Wi-Fi does.",
+    "Plug the computer into the router with a network cable.",
+    "Delay, jitter and loss checks improve.",
+  ],
+  sip_alg: [
+    "Turn off SIP ALG on the router",
+    "This router feature rewrites call traffic and can break audio and video.",
+    "Open the router's settings page, find SIP ALG (often under Advanced or NAT), turn it off and restart the router.",
+    "Audio and video checks pass after the restart.",
+  ],
+  browser_client: [
+    "Join from a web browser",
+    "If the browser works but the app doesn't, the app or its settings are the problem.",
+    'Open the meeting link and choose "Join from your browser".',
+    "You can join in the browser.",
+  ],
+  new_local_user: [
+    "Test in a new user account",
+    "A damaged user profile can hold bad proxy, certificate or app settings.",
+    "Create a temporary local user on this computer, sign in as that user and try Zoom.",
+    "If Zoom works there, the problem is in your usual profile's settings.",
+  ],
+  reinstall_zoom: [
+    "Reinstall Zoom (the right version for this computer)",
+    "Damaged or outdated app files can stop Zoom from connecting.",
+    "Uninstall Zoom normally, download it again from zoom.us/download (Apple Silicon Macs: the Apple Silicon build), install and restart.",
+    "The Zoom app check shows the new version and meetings connect.",
+  ],
+  update_zoom: [
+    "Update Zoom",
+    "Old versions are refused by Zoom's servers and miss connection fixes.",
+    'In Zoom, open your profile picture and choose "Check for Updates".',
+    "Zoom reports it is up to date.",
+  ],
+  ask_admin: [
+    "Ask the network administrator",
+    "On work and school networks, only the administrator can change what is blocked.",
+    "Send them the administrator note from the report (Copy for a technician).",
+    "The administrator confirms Zoom is allowed, and the checks pass.",
+  ],
+  quit_zoom_fully: [
+    "Quit Zoom completely and start it again",
+    "A half-closed Zoom can keep the new one from connecting.",
+    "Quit Zoom from its tray or menu-bar icon (not just the window), then start it again.",
+    "Zoom starts and connects.",
+  ],
+  restart_computer: ["Restart the computer", "It reloads the network settings and clears stuck connections.", "Save your work and restart.", "The checks pass after the restart."],
+  contact_isp: [
+    "Contact your internet provider",
+    "If several devices fail at home but work on mobile data, the provider's line or filter is the likely cause.",
+    "Call them with the report from Meeting Doctor.",
+    "The provider finds and fixes the fault.",
+  ],
+};
+
+export function step(id: string): Step {
+  const [title, why, how, worked_if] = STEPS[id];
+  return { id, title, why, how, worked_if };
+}
+
+export const CONNECTION_CODES = ["104101", "104102", "104103", "104104", "104105", "104106", "104110", "104111", "104112", "104113", "104114", "104115", "104116", "104117", "104118", "10002", "5003", "5004"];
+
+export function cause(id: string, confidence: number, summary: string, explanation: string, evidence: string[], steps: string[], options: { fixes?: string[]; qualityOnly?: boolean; codes?: string[] } = {}): Cause {
+  const qualityOnly = options.qualityOnly ?? false;
+  return {
+    id,
+    confidence,
+    summary,
+    explanation,
+    error_codes: options.codes ?? (qualityOnly ? [] : CONNECTION_CODES),
+    evidence,
+    fixes: options.fixes ?? [],
+    steps: steps.map(step),
+    quality_only: qualityOnly,
+  };
+}
+
+export const CAUSES = {
+  offline: cause(
+    "offline",
+    0.95,
+    "This computer is not connected to the internet.",
+    "No test could reach anything outside this computer, so Zoom cannot either. Everything else waits on the connection.",
+    ["internet"],
+    ["restart_router", "use_ethernet", "try_hotspot", "restart_computer", "contact_isp"],
+    { fixes: ["network.stack_reset"] },
+  ),
+  captive_portal: cause(
+    "captive_portal",
+    0.95,
+    "This Wi-Fi wants you to sign in on a web page before anything else works.",
+    "Public and guest networks hold back all traffic, Zoom's included, until their sign-in page is accepted. The other red rows follow from that.",
+    ["captive_portal"],
+    ["sign_in_portal", "try_hotspot"],
+  ),
+  dns_failure: cause(
+    "dns_failure",
+    0.7,
+    "This computer can't look up Zoom's servers by name.",
+    "Name lookup (DNS) is failing, so Zoom can't find where to connect.",
+    ["dns.system"],
+    ["restart_router", "try_hotspot"],
+    { fixes: ["dns.flush", "dns.use_public"] },
+  ),
+  dns_filtered: cause(
+    "dns_filtered",
+    0.92,
+    "This network's name lookup blocks Zoom (zoom.us).",
+    "The network's DNS answers Zoom's names with an address that goes nowhere: a content filter (router, school or office filter, parental controls) is blocking Zoom.",
+    ["dns.system", "dns.reference"],
+    ["ask_admin", "try_hotspot"],
+    { fixes: ["dns.use_public"] },
+  ),
+  tls_interception: cause(
+    "tls_interception",
+    0.9,
+    'Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").',
+    "The network (or a company filter) decrypts and re-signs secure traffic. Zoom's traffic should be excluded from this SSL inspection.",
+    ["tls"],
+    ["ask_admin", "try_hotspot"],
+  ),
+  signaling_ports_blocked: cause(
+    "signaling_ports_blocked",
+    0.5,
+    "Some of Zoom's ports are blocked (8801); Zoom can fall back to port 443.",
+    "Zoom prefers TCP 8801 and 8802 for meeting connections. Blocked, Zoom falls back to 443, which usually works but joins more slowly.",
+    ["tcp.8801"],
+    ["ask_admin"],
+    { fixes: ["firewall.allow_zoom"] },
+  ),
+  udp_blocked: cause(
+    "udp_blocked",
+    0.6,
+    "Audio and video can't use their fast route (UDP) here; Zoom falls back to a slower one.",
+    "Zoom sends sound and video over UDP (ports 3478, 3479, 8801–8810). This network blocks it, so Zoom carries them over TCP 443: meetings connect, but sound and video may lag or break up.",
+    ["udp.3478"],
+    ["ask_admin", "sip_alg", "try_hotspot"],
+    { fixes: ["firewall.allow_zoom"], qualityOnly: true },
+  ),
+  poor_connection: cause(
+    "poor_connection",
+    0.4,
+    "The connection is slow or unsteady; sound and video may break up.",
+    "Delay, jitter, lost packets or low speed make meetings choppy and can make joining time out (error 10002).",
+    ["latency"],
+    ["use_ethernet", "restart_router", "sip_alg"],
+    { qualityOnly: true },
+  ),
+} satisfies Record<string, Cause>;
+
+/** The causes the engine finds for each scenario, best first. */
+export const SCENARIO_CAUSES: Record<ScenarioName, Cause[]> = {
+  healthy: [],
+  blocked: [CAUSES.tls_interception, CAUSES.signaling_ports_blocked, CAUSES.udp_blocked],
+  offline: [CAUSES.offline],
+  portal: [CAUSES.captive_portal],
+  dns: [CAUSES.dns_failure],
+  filtered: [CAUSES.dns_filtered],
+  slow: [CAUSES.poor_connection],
+};
+
+function codeMeaningOf(code: string): string | null {
+  if (/^1041(0[1-6]|1[0-8])$/.test(code)) return `${code} means the Zoom app could not reach Zoom's servers`;
+  if (code === "10002") return `${code} means the Zoom app lost or could not make its connection to Zoom's servers`;
+  if (code === "5003") return `${code} means the Zoom app could not connect to Zoom's servers`;
+  return null;
+}
+
+const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const lowerFirst = (s: string) => (s.length > 1 && !s.startsWith("Z") && /[a-z]/.test(s[1]) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+
+function headline(causes: readonly Cause[], code: string | null, meaning: string | null): string {
+  const first = (c: Cause) => (c.steps.length > 0 ? ` First: ${lowerFirst(c.steps[0].title)}.` : "");
+  const top = causes.at(0);
+  const means = capitalize(meaning ?? "Your error code means Zoom could not connect");
+  if (top && code !== null && !top.quality_only) return `${means}; here it is because ${lowerFirst(top.summary.replace(/\.$/, ""))}.${first(top)}`;
+  if (top) return `${top.summary}${first(top)}`;
+  if (code !== null) return `${means}, but everything Zoom needs works here now. See what was ruled out and what to try next.`;
+  return "Everything Zoom needs works on this computer and network.";
+}
+
+const RULED_OUT = [
+  "This computer is online.",
+  "Zoom's servers are found by name.",
+  "Zoom's connection ports are open.",
+  "The secure connection to Zoom is genuine.",
+  "No proxy stands in the way.",
+  "Zoom reports no outage.",
+  "The clock is right.",
+];
+
+/** The diagnosis of a set of causes, as the engine builds it. */
+export function diagnosis(causes: Cause[], code: string | null = null): Diagnosis {
+  const meaning = code === null ? null : codeMeaningOf(code);
+  const unexplained = code !== null && causes.every((c) => c.quality_only);
+  return {
+    causes,
+    headline: headline(causes, code, meaning),
+    error_code: code,
+    code_meaning: meaning,
+    ruled_out: unexplained ? RULED_OUT : [],
+    next_steps: unexplained ? ["quit_zoom_fully", "browser_client", "update_zoom", "reinstall_zoom", "new_local_user", "try_hotspot"].map(step) : [],
+  };
+}
+
+export const HEALTHY: Diagnosis = diagnosis([]);
+
+/** A finished run of a scenario, with the diagnosis the engine gives it. */
+export function scenarioReport(name: ScenarioName, code: string | null = null, run: Partial<Report["run"]> = {}): Report {
+  const r = report(SCENARIOS[name], run, diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[name], code));
+  if (code !== null) r.error_code = code;
+  return r;
+}
+
+// ——— Comparison, as crates/core/src/compare.rs makes it ———
+
+function summaryOf(r: Report, network: string | null): RunSummary {
+  return { generated_at: r.generated_at, network, causes: r.diagnosis.causes.map((c) => c.id) };
+}
+
+const SEVERITY: Record<Status, number> = { fail: 3, warn: 2, unknown: 1, skipped: 1, pass: 0 };
+
+export function comparison(a: Report, b: Report, networks: [string | null, string | null] = [null, null]): Comparison {
+  const blocking = (r: Report) => r.diagnosis.causes.filter((c) => !c.quality_only).map((c) => c.id);
+  const [pa, pb] = [blocking(a), blocking(b)];
+  const verdict: Verdict =
+    pa.length > 0 && pb.length === 0
+      ? "first_network_blocks"
+      : pa.length === 0 && pb.length > 0
+        ? "second_network_blocks"
+        : pa.length === 0
+          ? "both_fine"
+          : pa.join() === pb.join()
+            ? "same_on_both"
+            : "different_problems";
+  const first = networks[0] ?? "the first network";
+  const second = networks[1] ?? "the second network";
+  const meaning: Record<Verdict, string> = {
+    first_network_blocks: `Zoom works on ${second} but not on ${first}: ${first} blocks Zoom. This computer is fine; ask whoever runs ${first} to allow Zoom (the report's administrator note says what to open).`,
+    second_network_blocks: `Zoom works on ${first} but not on ${second}: ${second} blocks Zoom. Use ${first} for meetings.`,
+    same_on_both: "The same problem shows on both networks, so it is on this computer (or Zoom itself), not the network. Start with the fixes for it.",
+    different_problems: "Both networks have problems, and not the same ones: look at each network's causes.",
+    both_fine: "Zoom's connections work on both networks. If Zoom still fails, the cause is in the Zoom app or the meeting itself.",
+  };
+  const changes: Change[] = a.checks.flatMap((ca) => {
+    const cb = b.checks.find((c) => c.id === ca.id);
+    return cb && cb.status !== ca.status ? [{ id: ca.id, title: ca.title, before: ca.status, after: cb.status, before_summary: ca.summary, after_summary: cb.summary }] : [];
+  });
+  changes.sort((x, y) => SEVERITY[y.before] - SEVERITY[y.after] - (SEVERITY[x.before] - SEVERITY[x.after]));
+  return { before: summaryOf(a, networks[0]), after: summaryOf(b, networks[1]), verdict, meaning: meaning[verdict], changes };
 }

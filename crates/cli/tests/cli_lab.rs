@@ -416,7 +416,7 @@ fn human_output_is_a_checklist_with_a_summary() {
     );
     // The diagnosis follows the checklist: the cause, why, and the steps.
     assert!(
-        text.contains("This network blocks Zoom's connections. First: try another network"),
+        text.contains("This network blocks Zoom's connections.\n\nWhy: "),
         "{text}"
     );
     assert!(text.contains("What to do, in this order:\n  1. "), "{text}");

@@ -383,23 +383,18 @@ pub fn diagnose(findings: &[Finding], error_code: Option<&str>) -> Diagnosis {
     }
 }
 
+/// One sentence: the cause (focused by the error code when there is one).
+/// The first step follows it on screen, so it is not repeated here.
 fn headline(causes: &[Cause], code: Option<&str>, meaning: Option<&str>) -> String {
-    let first_step = |c: &Cause| {
-        c.steps
-            .first()
-            .map(|s| format!(" First: {}.", lowercase_first(&s.title)))
-            .unwrap_or_default()
-    };
     match (causes.first(), code) {
         (Some(c), Some(_)) if !c.quality_only => format!(
-            "{}; here it is because {}.{}",
+            "{}; here it is because {}.",
             capitalize(meaning.unwrap_or("Your error code means Zoom could not connect")),
-            lowercase_first(c.summary.trim_end_matches('.')),
-            first_step(c)
+            lowercase_first(c.summary.trim_end_matches('.'))
         ),
-        (Some(c), _) => format!("{}{}", c.summary, first_step(c)),
+        (Some(c), _) => c.summary.clone(),
         (None, Some(_)) => format!(
-            "{}, but everything Zoom needs works here now. See what was ruled out and what to try next.",
+            "{}, but everything Zoom needs works here now.",
             capitalize(meaning.unwrap_or("Your error code means Zoom could not connect"))
         ),
         (None, None) => "Everything Zoom needs works on this computer and network.".into(),
@@ -1100,8 +1095,9 @@ mod tests {
             "{}",
             d.headline
         );
+        assert!(d.headline.ends_with("(zoom.us)."), "{}", d.headline);
         assert!(
-            d.headline.contains("First: ask the network administrator"),
+            d.headline.split_whitespace().count() <= 30,
             "{}",
             d.headline
         );

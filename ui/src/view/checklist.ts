@@ -16,6 +16,7 @@ class RowView {
   private button: HTMLButtonElement | null = null;
   private detail: HTMLDivElement | null = null;
   private shown: { status: RowStatus; finding: Finding | null; title: string } | null = null;
+  private tag: HTMLParagraphElement | null = null;
 
   constructor(private readonly id: string) {
     this.status = h("span", { class: "status" });
@@ -23,6 +24,20 @@ class RowView {
     this.summary = h("p", { class: "check-summary" });
     this.main = h("div", { class: "check-text" }, this.title, this.summary);
     this.element = h("li", { class: "check", "data-id": id }, this.status, this.main);
+  }
+
+  /** Shows or hides the "related" mark; a marked row can take focus. */
+  relate(on: boolean): void {
+    this.element.classList.toggle("related", on);
+    if (on && !this.tag) {
+      this.tag = h("p", { class: "related-tag" }, "Related to the cause above");
+      this.main.prepend(this.tag);
+      this.element.tabIndex = -1;
+    } else if (!on && this.tag) {
+      this.tag.remove();
+      this.tag = null;
+      this.element.removeAttribute("tabindex");
+    }
   }
 
   update(row: Row): void {
@@ -74,6 +89,20 @@ export class Checklist {
     this.groups.clear();
     this.rows.clear();
     this.element.replaceChildren();
+  }
+
+  /** The ids of the rows on screen. */
+  ids(): Set<string> {
+    return new Set(this.rows.keys());
+  }
+
+  /**
+   * Marks the rows of these check ids as related to a cause (and unmarks the
+   * rest), with a word as well as a frame, and returns the first on screen.
+   */
+  highlight(ids: readonly string[]): HTMLElement | null {
+    for (const [id, view] of this.rows) view.relate(ids.includes(id));
+    return this.element.querySelector<HTMLElement>(".check.related");
   }
 
   update(groups: readonly GroupView[]): void {

@@ -23,9 +23,14 @@ export function errorWords(error: IpcError, source: ErrorSource | null): ErrorWo
         headline: "A check is already running.",
         next: "Wait a few seconds for it to finish, then try again. The message was:",
       };
+    case "save":
+      return {
+        headline: "The report couldn't be saved.",
+        next: "Check that the folder named below exists and has room, then try again. The message was:",
+      };
     case "internal":
       return {
-        headline: source === "overview" ? "Meeting Doctor couldn't get ready." : "The check couldn't be finished.",
+        headline: source === "overview" ? "Meeting Doctor couldn't get ready." : source === "compare" ? "The two networks couldn't be compared." : "The check couldn't be finished.",
         next: "Try again. If it happens again, send this message to your help desk:",
       };
   }

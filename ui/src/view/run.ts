@@ -6,6 +6,7 @@ import type { RowStatus } from "../labels";
 import { countRows, doneCount, groupRows, stageText, stepText, type State } from "../model";
 import { outcome, type Outcome, type Tone } from "../outcome";
 import { Checklist } from "./checklist";
+import { diagnosisParts } from "./diagnosis";
 import { h, replaceChildren } from "./dom";
 import { statusIcon } from "./icons";
 import type { Handlers, Screen, Timing } from "./screen";
@@ -47,7 +48,7 @@ export class RunScreen implements Screen {
     const mode = state.phase === "done" ? "done" : "running";
     if (mode !== this.mode) {
       this.mode = mode;
-      if (mode === "running") this.renderRunning();
+      if (mode === "running") this.renderRunning(state);
       else this.renderDone(state);
     }
     if (this.running && mode === "running") this.updateRunning(this.running, state, timing);
@@ -63,7 +64,7 @@ export class RunScreen implements Screen {
     return this.checklist.element.contains(document.activeElement);
   }
 
-  private renderRunning(): void {
+  private renderRunning(state: State): void {
     const cancel = h("button", { type: "button", class: "secondary", id: "cancel" }, "Cancel");
     cancel.addEventListener("click", () => {
       if (cancel.getAttribute("aria-disabled") !== "true") this.handlers.cancel();
@@ -74,7 +75,8 @@ export class RunScreen implements Screen {
     const stage = h("p", { class: "stage" });
     this.running = { stage, progress, step, bar, cancel };
     this.again = null;
-    replaceChildren(this.top, h("h1", { tabindex: "-1" }, "Checking your connection"), stage, progress, h("div", { class: "actions" }, cancel));
+    const title = state.baseline ? "Checking this network" : "Checking your connection";
+    replaceChildren(this.top, h("h1", { tabindex: "-1" }, title), stage, progress, h("div", { class: "actions" }, cancel));
   }
 
   private updateRunning(p: RunningParts, state: State, timing: Timing): void {
@@ -98,9 +100,53 @@ export class RunScreen implements Screen {
     });
     this.again = again;
 
+    // Comparing needs a full run to compare with.
+    const canCompare = state.report !== null && !state.report.run.cancelled;
+    const other = canCompare ? h("button", { type: "button", class: "secondary", id: "other-network" }, "Test on another network") : null;
+    other?.addEventListener("click", () => {
+      this.handlers.testOtherNetwork();
+    });
+
+    const rowIds = new Set(state.rows.filter((r) => r.finding !== null).map((r) => r.id));
+    const showChecks = (ids: readonly string[]) => {
+      this.checklist.highlight(ids)?.focus();
+    };
+
+    replaceChildren(
+      this.top,
+      outcomeBlock(o),
+      o.lead && h("p", { class: "lead" }, o.lead),
+      o.codeLine && h("p", { class: "code-line" }, o.codeLine),
+      ...diagnosisParts(o, state.report?.diagnosis.error_code ?? null, { rowIds, showChecks }),
+      o.next.length > 0 && h("h2", { class: "next-heading" }, "What to do next"),
+      o.next.length > 0 && h("ol", { class: "next" }, ...o.next.map((s) => h("li", {}, s))),
+      o.unknownNote && h("p", { class: "unknown-note" }, o.unknownNote),
+      h("div", { class: "actions" }, again, other),
+      this.shareSection(),
+      // A later issue fills this; it stays hidden (no dead buttons) until then.
+      h("section", { id: "fixes", hidden: true, "aria-label": "Fixes" }),
+      h("p", { class: "tally" }, tally(state)),
+    );
+  }
+
+  /** Save report… and Copy for a technician, with what they contain said up front. */
+  private shareSection(): HTMLElement {
+    const include = h("input", { type: "checkbox", id: "include-names", "aria-describedby": "share-hint" });
+    const saved = h("p", { class: "save-result", role: "status", id: "save-result" });
+    const save = h("button", { type: "button", class: "secondary", id: "save" }, "Save report…");
+    save.addEventListener("click", () => {
+      if (save.getAttribute("aria-disabled") === "true") return;
+      save.setAttribute("aria-disabled", "true");
+      void this.handlers.save(!include.checked).then(({ ok, message }) => {
+        save.removeAttribute("aria-disabled");
+        saved.dataset.ok = String(ok);
+        replaceChildren(saved, ok ? null : statusIcon("fail"), h("span", {}, message));
+      });
+    });
+
     const copied = h("p", { class: "copy-result", hidden: true });
-    const manual = h("textarea", { class: "manual-copy", readonly: true, rows: "8", "aria-label": "Details for a technician", hidden: true });
-    const copy = h("button", { type: "button", class: "secondary", id: "copy" }, "Copy details for a technician");
+    const manual = h("textarea", { class: "manual-copy", readonly: true, rows: "8", "aria-label": "Report for a technician", hidden: true });
+    const copy = h("button", { type: "button", class: "secondary", id: "copy" }, "Copy for a technician");
     copy.addEventListener("click", () => {
       void this.handlers.copy().then(({ ok, text }) => {
         copied.hidden = false;
@@ -113,22 +159,20 @@ export class RunScreen implements Screen {
       });
     });
 
-    replaceChildren(
-      this.top,
-      outcomeBlock(o),
-      o.lead && h("p", { class: "lead" }, o.lead),
-      o.codeLine && h("p", { class: "code-line" }, o.codeLine),
-      h("h2", { class: "next-heading" }, "What to do next"),
-      h("ol", { class: "next" }, ...o.next.map((s) => h("li", {}, s))),
-      o.unknownNote && h("p", { class: "unknown-note" }, o.unknownNote),
-      h("div", { class: "actions" }, again, copy),
-      h("p", { class: "hint" }, "Copies a text summary of these results; no passwords or personal files."),
+    return h(
+      "section",
+      { class: "share", "aria-labelledby": "share-heading" },
+      h("h2", { id: "share-heading" }, "Share the results"),
+      h("div", { id: "report-actions", class: "actions" }, save, copy),
+      h("div", { class: "check-field" }, include, h("label", { for: "include-names" }, "Include names and addresses")),
+      h(
+        "p",
+        { class: "hint", id: "share-hint" },
+        "Save report… puts a web page in your Downloads folder. Both leave out this computer's name, your user name and network addresses, and never contain passwords; tick the box to keep names and addresses in the saved report.",
+      ),
+      saved,
       copied,
       manual,
-      // Later issues fill these; they stay hidden (no dead buttons) until then.
-      h("div", { id: "report-actions", class: "actions", hidden: true, "data-slot": "save-report" }),
-      h("section", { id: "fixes", hidden: true, "aria-label": "Fixes" }),
-      h("p", { class: "tally" }, tally(state)),
     );
   }
 }

@@ -23,6 +23,14 @@ export interface Handlers {
   cancel(): void;
   retry(): void;
   chooseCode(code: string | null): void;
-  /** Copies the technician text; `ok` false means it is shown for copying by hand. */
+  /** Copies the report for a technician; `ok` false means it is shown for copying by hand. */
   copy(): Promise<{ ok: boolean; text: string }>;
+  /** Saves the report (names and addresses left out when `redact`); the message says where, or why not. */
+  save(redact: boolean): Promise<{ ok: boolean; message: string }>;
+  /** Keep this run and get ready to check another network. */
+  testOtherNetwork(): void;
+  /** Back to the first network's results. */
+  keepFirstNetwork(): void;
+  /** Forget everything and go back to the start screen. */
+  startOver(): void;
 }

@@ -2,27 +2,52 @@
 // goes where the vanished control was, the live region speaks sparingly.
 
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { Report, RunEvent } from "../../src/bindings";
+import type { Format, Report, RunEvent } from "../../src/bindings";
 import type { Backend } from "../../src/backend";
 import { createApp } from "../../src/app";
-import { OVERVIEW, SCENARIOS, report, startedEvents } from "../fixtures";
+import { OVERVIEW, SCENARIOS, comparison, report, scenarioReport, startedEvents } from "../fixtures";
 
 interface Controlled {
   backend: Backend;
   emit(e: RunEvent): void;
   finish(r: Report): void;
   fail(e: unknown): void;
-  calls: { start: (string | null)[]; cancel: number };
+  calls: {
+    start: (string | null)[];
+    cancel: number;
+    render: { format: Format; redact: boolean }[];
+    save: { format: Format; redact: boolean }[];
+    compare: { before: Report; after: Report }[];
+  };
+  /** What the next render_report / save_report calls answer (a string), or reject with (anything else). */
+  answers: { render: unknown; save: unknown };
 }
 
 function controlled(): Controlled {
   let onEvent: (e: RunEvent) => void = () => undefined;
   let resolve: (r: Report) => void = () => undefined;
   let reject: (e: unknown) => void = () => undefined;
-  const calls = { start: [] as (string | null)[], cancel: 0 };
+  const calls: Controlled["calls"] = { start: [], cancel: 0, render: [], save: [], compare: [] };
+  const answers: Controlled["answers"] = { render: "# Meeting Doctor report\n", save: "/home/anna/Downloads/meeting-doctor-report-20251122061900.html" };
+  // Tauri rejects with the plain IpcError object, not an Error.
+  // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+  const answer = (a: unknown) => (typeof a === "string" ? Promise.resolve(a) : Promise.reject(a));
   return {
     calls,
+    answers,
     backend: {
+      renderReport: (_report, format, redact) => {
+        calls.render.push({ format, redact });
+        return answer(answers.render);
+      },
+      saveReport: (_report, format, redact) => {
+        calls.save.push({ format, redact });
+        return answer(answers.save);
+      },
+      compareReports: (before, after) => {
+        calls.compare.push({ before, after });
+        return Promise.resolve(comparison(before, after, ["Wi-Fi (Office)", "Wi-Fi (Anna's phone)"]));
+      },
       overview: () => Promise.resolve(OVERVIEW),
       startCheck: (code, cb) => {
         calls.start.push(code);
@@ -77,9 +102,9 @@ describe("app", () => {
     for (const e of startedEvents()) c.emit(e);
     c.emit({ event: "finished", finding: SCENARIOS.blocked[0] });
     expect($(".check[data-id=internet]")?.getAttribute("data-status")).toBe("pass");
-    c.finish(report(SCENARIOS.blocked));
+    c.finish(scenarioReport("blocked"));
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe("We found 3 problems that can stop Zoom from connecting.");
+    expect($("[role=alert] h1")?.textContent).toBe('Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA"). First: ask the network administrator.');
     expect(document.activeElement).toBe(button("#again"));
     expect($("#fixes")?.hasAttribute("hidden")).toBe(true);
   });
@@ -95,7 +120,7 @@ describe("app", () => {
     c.finish(report(SCENARIOS.healthy));
     await flush();
     expect(document.activeElement).toBe(details);
-    expect($("[role=status] h1")?.textContent).toBe("Zoom should be able to connect from here.");
+    expect($("[role=status] h1")?.textContent).toBe("Everything Zoom needs works on this computer and network.");
   });
 
   it("announces the stage after 1 s and step n of m after 10 s, not every event", async () => {
@@ -162,23 +187,150 @@ describe("app", () => {
     expect(document.activeElement).toBe(button("#cancel"));
   });
 
-  it("copies the technician text and confirms", async () => {
+  it("copies the backend's Markdown, names and addresses left out, and confirms", async () => {
     const c = controlled();
     const copied: string[] = [];
-    const app = createApp(root, c.backend, (t) => {
+    createApp(root, c.backend, (t) => {
       copied.push(t);
       return Promise.resolve(true);
     });
     await flush();
     button("#start")?.click();
-    c.finish(report(SCENARIOS.blocked));
+    c.finish(scenarioReport("blocked"));
+    await flush();
+    expect(c.calls.render).toEqual([{ format: "markdown", redact: true }]); // rendered ahead
+    button("#copy")?.click();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(copied).toEqual(["# Meeting Doctor report\n"]);
+    expect($("#announcer")?.textContent).toBe("Copied");
+    expect($(".copy-result")?.textContent).toMatch(/^Copied/);
+  });
+
+  it("copies the plain technician text when the backend can't render", async () => {
+    const c = controlled();
+    c.answers.render = { kind: "internal", message: "render failed" };
+    const copied: string[] = [];
+    const app = createApp(root, c.backend, (t) => {
+      copied.push(t);
+      return Promise.resolve(false);
+    });
+    await flush();
+    button("#start")?.click();
+    c.finish(scenarioReport("blocked"));
     await flush();
     button("#copy")?.click();
     await new Promise((r) => setTimeout(r, 80));
     expect(copied[0]).toBe(app.technicianText());
     expect(copied[0]).toContain("PROBLEM: Secure connection to Zoom");
-    expect($("#announcer")?.textContent).toBe("Copied");
-    expect($(".copy-result")?.textContent).toMatch(/^Copied/);
+    expect(copied[0]).not.toContain("anna");
+    // The clipboard refused: the text is there to copy by hand.
+    expect(document.querySelector<HTMLTextAreaElement>(".manual-copy")?.value).toBe(copied[0]);
+    expect(document.querySelector<HTMLTextAreaElement>(".manual-copy")?.hidden).toBe(false);
+  });
+
+  it("leads the Done screen with the diagnosis: headline, why, the first step", async () => {
+    const c = controlled();
+    createApp(root, c.backend);
+    await flush();
+    button("#start")?.click();
+    c.finish(scenarioReport("filtered"));
+    await flush();
+    expect($("[role=alert] h1")?.textContent).toBe("This network's name lookup blocks Zoom (zoom.us). First: ask the network administrator.");
+    expect($(".top-cause .explanation")?.textContent).toMatch(/^The network's DNS answers Zoom's names/);
+    expect($(".first-step h3")?.textContent).toBe("Ask the network administrator");
+    expect($(".first-step .step-how")?.textContent).toBe("Send them the administrator note from the report (Copy for a technician).");
+    expect($(".first-step details")?.hasAttribute("open")).toBe(false);
+    expect($(".first-step details p")?.textContent).toBe("How to tell it worked: The administrator confirms Zoom is allowed, and the checks pass.");
+    // "Show the checks": the evidence rows are marked, and the first takes focus.
+    button(".top-cause .show-checks")?.click();
+    expect([...document.querySelectorAll(".check.related")].map((e) => e.getAttribute("data-id"))).toEqual(["dns.system", "dns.reference"]);
+    expect(document.activeElement).toBe($(".check[data-id='dns.system']"));
+    expect($(".check[data-id='dns.system'] .related-tag")?.textContent).toBe("Related to the cause above");
+  });
+
+  it("saves the report as HTML, names left out unless the box is ticked, and says where", async () => {
+    const c = controlled();
+    createApp(root, c.backend);
+    await flush();
+    button("#start")?.click();
+    c.finish(scenarioReport("blocked"));
+    await flush();
+    button("#save")?.click();
+    await flush();
+    expect(c.calls.save).toEqual([{ format: "html", redact: true }]);
+    expect($("#save-result")?.textContent).toBe("Saved to /home/anna/Downloads/meeting-doctor-report-20251122061900.html");
+    expect($("#save-result")?.getAttribute("role")).toBe("status");
+
+    const box = document.querySelector<HTMLInputElement>("#include-names");
+    if (!box) throw new Error("no checkbox");
+    box.click();
+    c.answers.save = { kind: "save", message: "Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)" };
+    button("#save")?.click();
+    await flush();
+    expect(c.calls.save[1]).toEqual({ format: "html", redact: false });
+    expect($("#save-result")?.textContent).toBe("Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)");
+    // The report stays on screen.
+    expect($("[role=alert] h1")?.textContent).toMatch(/^Something on this network opens Zoom's secure connection/);
+    expect($("#again")).not.toBeNull();
+  });
+
+  it("tests on another network: keeps the first run, checks again, compares both", async () => {
+    const c = controlled();
+    createApp(root, c.backend);
+    await flush();
+    button("#start")?.click();
+    const first = scenarioReport("filtered");
+    c.finish(first);
+    await flush();
+    button("#other-network")?.click();
+    expect($("h1")?.textContent).toBe("Test on another network");
+    expect($(".lead")?.textContent).toBe("Connect to another network — your phone's hotspot works — then press Check this network.");
+    expect(document.activeElement).toBe(button("#check-other"));
+
+    // Cancel goes back to the first results, focus on the button that led away.
+    button("#cancel-other")?.click();
+    expect($("[role=alert] h1")?.textContent).toMatch(/^This network's name lookup blocks Zoom/);
+    expect(document.activeElement).toBe(button("#other-network"));
+
+    button("#other-network")?.click();
+    button("#check-other")?.click();
+    expect($("h1")?.textContent).toBe("Checking this network");
+    expect(c.calls.start).toHaveLength(2);
+    const second = scenarioReport("healthy");
+    c.finish(second);
+    await flush();
+    expect(c.calls.compare).toHaveLength(1);
+    expect(c.calls.compare[0].before).toBe(first);
+    expect(c.calls.compare[0].after).toBe(second);
+    expect($(".compare .outcome h1")?.textContent).toBe(
+      "Zoom works on Wi-Fi (Anna's phone) but not on Wi-Fi (Office): Wi-Fi (Office) blocks Zoom. This computer is fine; ask whoever runs Wi-Fi (Office) to allow Zoom (the report's administrator note says what to open).",
+    );
+    expect([...document.querySelectorAll(".network h2")].map((e) => e.textContent)).toEqual(["First network: Wi-Fi (Office)", "Second network: Wi-Fi (Anna's phone)"]);
+    expect($(".change[data-id='dns.system'] .change-line > [aria-hidden]")?.textContent).toBe("Finding Zoom's servers (this computer's DNS): Problem → OK");
+    expect(document.activeElement).toBe(button("#start-over"));
+    await new Promise((r) => setTimeout(r, 80));
+    expect($("#announcer")?.textContent).toMatch(/^Compared the two networks\. Zoom works on/);
+
+    button("#start-over")?.click();
+    expect($("h1")?.textContent).toBe("Meeting Doctor");
+    expect(document.activeElement).toBe(button("#start"));
+  });
+
+  it("a stopped check on the second network asks again instead of comparing", async () => {
+    const c = controlled();
+    createApp(root, c.backend);
+    await flush();
+    button("#start")?.click();
+    c.finish(scenarioReport("filtered"));
+    await flush();
+    button("#other-network")?.click();
+    button("#check-other")?.click();
+    button("#cancel")?.click();
+    c.finish(report([SCENARIOS.healthy[0]], { cancelled: true }));
+    await flush();
+    expect(c.calls.compare).toHaveLength(0);
+    expect($("#switch-note")?.textContent).toMatch(/^The check on this network was stopped/);
+    expect(document.activeElement).toBe(button("#check-other"));
   });
 
   it("a profile error on load becomes the error screen", async () => {
@@ -188,6 +340,9 @@ describe("app", () => {
       overview: () => Promise.reject({ kind: "profile", message: "lab.toml:3: expected a table" }),
       startCheck: () => Promise.reject(new Error("unused")),
       cancelCheck: () => Promise.resolve(false),
+      renderReport: () => Promise.reject(new Error("unused")),
+      saveReport: () => Promise.reject(new Error("unused")),
+      compareReports: () => Promise.reject(new Error("unused")),
     };
     createApp(root, backend);
     await flush();

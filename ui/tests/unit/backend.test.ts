@@ -5,7 +5,7 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/bindings";
 import { isIpcError, tauriBackend, toIpcError } from "../../src/backend";
-import { OVERVIEW, SCENARIOS, report, startedEvents } from "../fixtures";
+import { OVERVIEW, SCENARIOS, comparison, report, scenarioReport, startedEvents } from "../fixtures";
 
 interface TauriInternals {
   runCallback(id: number, data: unknown): void;
@@ -56,6 +56,44 @@ describe("tauriBackend", () => {
     await expect(tauriBackend.startCheck(null, () => undefined)).rejects.toEqual({ kind: "busy", message: "A check is already running." });
   });
 
+  it("renders and saves a report with its format and redaction", async () => {
+    const seen: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      return cmd === "render_report" ? "# Meeting Doctor report\n" : "/home/anna/Downloads/meeting-doctor-report-20251122061900.html";
+    });
+    const r = scenarioReport("blocked");
+    await expect(tauriBackend.renderReport(r, "markdown", true)).resolves.toBe("# Meeting Doctor report\n");
+    await expect(tauriBackend.saveReport(r, "html", false)).resolves.toMatch(/Downloads\/meeting-doctor-report-\d+\.html$/);
+    expect(seen).toEqual([
+      { cmd: "render_report", args: { report: r, format: "markdown", redact: true } },
+      { cmd: "save_report", args: { report: r, format: "html", redact: false } },
+    ]);
+  });
+
+  it("a save error keeps its kind", async () => {
+    mockIPC(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw { kind: "save", message: "Couldn't save the report in /home/anna/Downloads: No space left on device (os error 28)" };
+    });
+    const e: unknown = await tauriBackend.saveReport(scenarioReport("healthy"), "html", true).catch((x: unknown) => x);
+    expect(isIpcError(e)).toBe(true);
+    expect(toIpcError(e).kind).toBe("save");
+  });
+
+  it("compares two reports, before and after", async () => {
+    let args: unknown = null;
+    const before = scenarioReport("filtered");
+    const after = scenarioReport("healthy");
+    mockIPC((cmd, payload) => {
+      args = payload;
+      return cmd === "compare_reports" ? comparison(before, after) : null;
+    });
+    const c = await tauriBackend.compareReports(before, after);
+    expect(args).toEqual({ before, after });
+    expect(c.verdict).toBe("first_network_blocks");
+  });
+
   it("cancel returns the boolean", async () => {
     mockIPC((cmd) => cmd === "cancel_check");
     await expect(tauriBackend.cancelCheck()).resolves.toBe(true);
@@ -65,6 +103,7 @@ describe("tauriBackend", () => {
 describe("errors", () => {
   it("recognises IpcError and turns anything else into an internal one", () => {
     expect(isIpcError({ kind: "profile", message: "x" })).toBe(true);
+    expect(isIpcError({ kind: "save", message: "x" })).toBe(true);
     expect(isIpcError({ kind: "other", message: "x" })).toBe(false);
     expect(toIpcError("boom")).toEqual({ kind: "internal", message: "boom" });
     expect(toIpcError(new Error("no ipc"))).toEqual({ kind: "internal", message: "no ipc" });

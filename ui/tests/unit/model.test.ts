@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../../src/bindings";
 import { countRows, formatElapsed, groupRows, initialState, reduce, stageText, stepText, type Action, type State } from "../../src/model";
-import { OVERVIEW, PLAN, SCENARIOS, finding, report, startedEvents } from "../fixtures";
+import { OVERVIEW, PLAN, SCENARIOS, comparison, finding, report, scenarioReport, startedEvents } from "../fixtures";
 
 function run(actions: Action[], from: State = reduce(initialState(), { type: "overviewLoaded", overview: OVERVIEW })): State {
   return actions.reduce(reduce, from);
@@ -90,6 +90,61 @@ describe("event reduction", () => {
     expect(run([{ type: "overviewLoaded", overview: OVERVIEW }], profileError).phase).toBe("start");
     const busy = run([{ type: "failed", error: { kind: "busy", message: "busy" }, source: "run" }]);
     expect(run([{ type: "overviewLoaded", overview: OVERVIEW }], busy).phase).toBe("error");
+  });
+});
+
+describe("testing on another network", () => {
+  const first = scenarioReport("filtered");
+  const second = scenarioReport("healthy");
+  const afterFirst = () => run([{ type: "runStarted", runId: 1 }, { type: "runFinished", runId: 1, report: first }]);
+
+  it("keeps the first run while the person switches, and gives it back on cancel", () => {
+    const switching = run([{ type: "testOtherNetwork" }], afterFirst());
+    expect(switching.phase).toBe("switch");
+    expect(switching.baseline?.report).toBe(first);
+    expect(switching.baseline?.rows.find((r) => r.id === "dns.system")?.status).toBe("fail");
+    const back = run([{ type: "keepFirstNetwork" }], switching);
+    expect(back).toMatchObject({ phase: "done", report: first, baseline: null });
+    expect(back.rows).toBe(switching.baseline?.rows);
+  });
+
+  it("only a full run can be compared", () => {
+    const stopped = run([{ type: "runStarted", runId: 1 }, { type: "runFinished", runId: 1, report: report([], { cancelled: true }) }]);
+    expect(run([{ type: "testOtherNetwork" }], stopped).phase).toBe("done");
+    expect(run([{ type: "testOtherNetwork" }]).phase).toBe("start");
+  });
+
+  it("the second run is compared; its results replace the rows, the first stays the baseline", () => {
+    const s = run([{ type: "testOtherNetwork" }, { type: "runStarted", runId: 2 }], afterFirst());
+    expect(s).toMatchObject({ phase: "running", report: null, comparison: null });
+    expect(s.baseline?.report).toBe(first);
+    const compared = run([{ type: "runFinished", runId: 2, report: second }], s);
+    expect(compared).toMatchObject({ phase: "compare", report: second, comparison: null });
+    const c = comparison(first, second);
+    const shown = run([{ type: "compared", comparison: c }], compared);
+    expect(shown.comparison).toBe(c);
+    expect(shown.baseline?.report).toBe(first);
+  });
+
+  it("a stopped second run goes back to the switch panel, saying so", () => {
+    const s = run([{ type: "testOtherNetwork" }, { type: "runStarted", runId: 2 }, { type: "runFinished", runId: 2, report: report([], { cancelled: true }) }], afterFirst());
+    expect(s).toMatchObject({ phase: "switch", secondStopped: true });
+    expect(run([{ type: "runStarted", runId: 3 }], s).secondStopped).toBe(false);
+    expect(run([{ type: "keepFirstNetwork" }], s)).toMatchObject({ phase: "done", report: first, secondStopped: false });
+  });
+
+  it("a failed comparison can be asked for again", () => {
+    const s = run([{ type: "testOtherNetwork" }, { type: "runStarted", runId: 2 }, { type: "runFinished", runId: 2, report: second }], afterFirst());
+    const failed = run([{ type: "failed", error: { kind: "internal", message: "x" }, source: "compare" }], s);
+    expect(failed.phase).toBe("error");
+    expect(run([{ type: "comparing" }], failed)).toMatchObject({ phase: "compare", error: null, comparison: null });
+  });
+
+  it("start over forgets both runs", () => {
+    const s = run([{ type: "testOtherNetwork" }, { type: "runStarted", runId: 2 }, { type: "runFinished", runId: 2, report: second }], afterFirst());
+    const fresh = run([{ type: "backToStart" }], s);
+    expect(fresh).toMatchObject({ phase: "start", report: null, rows: [], baseline: null, comparison: null });
+    expect(fresh.overview).toBe(OVERVIEW);
   });
 });
 

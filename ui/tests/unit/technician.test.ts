@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { initialState, reduce, type Action } from "../../src/model";
 import { outcome } from "../../src/outcome";
 import { redact, technicianText } from "../../src/technician";
-import { OVERVIEW, SCENARIOS, finding, report } from "../fixtures";
+import { OVERVIEW, SCENARIOS, finding, report, scenarioReport } from "../fixtures";
 
 function textFor(errorCode: string | null, checks = SCENARIOS.blocked, r = report(checks)) {
   const actions: Action[] = [
@@ -54,6 +54,27 @@ describe("technician text", () => {
     const stopped = textFor(null, partial, report(partial, { cancelled: true, elapsed_ms: 1500 }));
     expect(stopped).toContain("stopped by the person after 1.5 s");
     expect(stopped).toContain("NOT FINISHED: Computer clock — did not finish [clock]");
+  });
+
+  it("lists the causes, best first, with their evidence and steps", () => {
+    const t = textFor("104103", SCENARIOS.blocked, scenarioReport("blocked", "104103"));
+    expect(t).toContain("Result:     104103 means the Zoom app could not reach Zoom's servers; here it is because something on this network");
+    expect(t).toContain(
+      '  1. Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA"). [tls_interception; confidence 90 %; explains 104103; checks: tls]',
+    );
+    expect(t).toContain("     Steps: Ask the network administrator; Try another network, such as a phone hotspot");
+    expect(t).toContain("  3. Audio and video can't use their fast route (UDP) here; Zoom falls back to a slower one. [udp_blocked; confidence 60 %; call quality only; checks: udp.3478]");
+  });
+
+  it("when nothing explains the code: what was ruled out and what to try", () => {
+    const t = textFor("104103", SCENARIOS.healthy, scenarioReport("healthy", "104103"));
+    expect(t).toContain("Checked and fine:\n  - This computer is online.\n");
+    expect(t).toContain("Suggested next steps:\n  1. Quit Zoom completely and start it again\n");
+  });
+
+  it("leaves the computer's and the person's names out", () => {
+    const t = textFor(null, SCENARIOS.blocked, scenarioReport("blocked"));
+    expect(t).not.toContain("anna");
   });
 
   it("keeps passwords in proxy addresses out", () => {
