@@ -146,10 +146,15 @@ fn save_report(
     redact: bool,
 ) -> Result<String, IpcError> {
     let p = app.path();
+    // The Downloads folder the desktop names; without XDG user folders, a
+    // Downloads folder in the home folder, else the home folder itself.
     let dir = p
         .download_dir()
-        .or_else(|_| p.document_dir())
-        .or_else(|_| p.home_dir())
+        .or_else(|e| {
+            let home = p.home_dir().map_err(|_| e)?;
+            let downloads = home.join("Downloads");
+            Ok::<_, tauri::Error>(if downloads.is_dir() { downloads } else { home })
+        })
         .map_err(|e| IpcError::new(ErrorKind::Save, format!("No folder to save into: {e}")))?;
     let path = save_into(&dir, &report, format, redact)?;
     tracing::info!(path = %path.display(), redact, "report saved");
