@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { writeFileSync, openSync } from "node:fs";
+import { writeFileSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { WebDriver, waitForPort, portBusy } from "./webdriver.mjs";
 
 const app = process.env.MD_APP;
@@ -82,10 +82,21 @@ test("a lab network with one fault per layer: each row shows its own status", as
     assert.equal(s["tcp.8801"], "unknown");
     assert.equal(s.bandwidth, "pass");
     assert.match(rows.find((r) => r.id === "tls").text, /Lab Inspection CA/);
-    // The outcome leads, as an alert (failures found).
+    // The diagnosis leads, as an alert: the sign-in page explains the rest.
     const alert = await wd.exec(`const a = document.querySelector('[role="alert"]'); return a ? a.innerText : null`);
-    assert.ok(alert && alert.length > 10, `an alert with the outcome: ${alert}`);
+    assert.ok(alert && /sign in/i.test(alert), `an alert with the diagnosis: ${alert}`);
     await snapshot(wd, "done-broken");
+    // Save report…: a redacted HTML report lands in ~/Downloads.
+    await wd.click(await wd.find("#save"));
+    const saved = `return [...document.querySelectorAll('[role="status"]')].map(e => e.innerText).find(t => /Saved to/.test(t)) || null`;
+    await wd.waitFor(saved.replace("|| null", "|| false"), 10_000, "the saved message");
+    const files = readdirSync(`${process.env.MD_HOME}/Downloads`);
+    assert.equal(files.length, 1, `one report: ${files}`);
+    assert.match(files[0], /^meeting-doctor-report-\d+\.html$/);
+    const html = readFileSync(`${process.env.MD_HOME}/Downloads/${files[0]}`, "utf8");
+    assert.match(html, /<html lang="en">/);
+    assert.match(html, /sign in/i);
+    await snapshot(wd, "done-broken-saved");
   } finally {
     await wd.quit();
   }

@@ -53,7 +53,10 @@ mkdir -p tests/e2e/artifacts
 if [[ "${2:-}" == "--bench" ]]; then
   ip netns exec "$ns" env DISPLAY=":$display" MD_APP="$app" MD_LAB="$work/lab" node tests/e2e/launch-bench.mjs
 else
+  # A home of its own: the app saves reports into ~/Downloads.
+  mkdir -p "$work/home/Downloads"
   ip netns exec "$ns" env DISPLAY=":$display" MD_APP="$app" MD_LAB="$work/lab" \
+    HOME="$work/home" MD_HOME="$work/home" \
     SSL_CERT_FILE="$work/lab/inspection-ca.pem" \
     node --test --test-timeout=240000 tests/e2e/app.test.mjs
 fi
