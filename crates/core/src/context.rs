@@ -36,6 +36,9 @@ struct ProxyState {
     settings: OnceCell<Fact<ProxySettings>>,
     /// The proxy chosen per URL origin ("https://zoom.us:443").
     routes: Mutex<HashMap<String, Option<PacProxy>>>,
+    /// The proxy script could not be fetched once: do not hold every probe
+    /// up fetching it again.
+    pac_unreachable: std::sync::atomic::AtomicBool,
 }
 
 impl Context {
@@ -87,13 +90,26 @@ impl Context {
         if let Some(v) = routes.get(&key) {
             return v.clone();
         }
+        use std::sync::atomic::Ordering;
         let via = match self.proxy_settings().await.value() {
             Some(s) if !s.is_direct() => {
-                let my_ip = crate::proxy::local_ip_toward(None);
-                crate::proxy::route(s, url, my_ip, self.profile.probe_timeout())
-                    .await
-                    .ok()
-                    .and_then(|r| r.first_proxy().cloned())
+                let scripted = s.pac_url.is_some() || s.auto_detect;
+                if scripted && self.proxy.pac_unreachable.load(Ordering::Relaxed) {
+                    None
+                } else {
+                    let my_ip = crate::proxy::local_ip_toward(None);
+                    // Half a step: the probes still have time of their own
+                    // when the script's server does not answer.
+                    match crate::proxy::route(s, url, my_ip, self.profile.probe_timeout() / 2).await
+                    {
+                        Ok(r) => r.first_proxy().cloned(),
+                        Err(crate::proxy::RouteError::PacFetch { .. }) => {
+                            self.proxy.pac_unreachable.store(true, Ordering::Relaxed);
+                            None
+                        }
+                        Err(_) => None,
+                    }
+                }
             }
             _ => None,
         };

@@ -212,3 +212,21 @@ async fn the_service_check_client_follows_the_proxy_settings() {
     assert_eq!(lab.counters().proxy_open_requests, 1);
     assert_eq!(lab.counters().http.route("/status"), 1);
 }
+
+#[tokio::test]
+async fn a_proxy_script_that_cannot_be_fetched_is_tried_once_not_once_per_probe() {
+    let lab = lab().await;
+    // The script is missing (404): every probe asking again would wait on
+    // the script's server in turn, before doing its own work.
+    let settings = pac(&lab, "/missing.pac");
+    let ctx = meeting_doctor_core::Context::with_trust(
+        meeting_doctor_core::Profile::builtin(),
+        Trust::from_parts(vec![], vec![], vec![]),
+    )
+    .unwrap()
+    .with_proxy_settings(settings);
+    for origin in ["http://a.test/", "https://b.test/", "http://c.test:8080/"] {
+        assert_eq!(ctx.via(&url::Url::parse(origin).unwrap()).await, None);
+    }
+    assert_eq!(lab.counters().http.route("404"), 1, "fetched once");
+}
