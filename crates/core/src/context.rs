@@ -12,6 +12,7 @@ use crate::facts::collect::Fact;
 use crate::facts::ProxySettings;
 use crate::pac::PacProxy;
 use crate::profile::Profile;
+use crate::proxy::Script;
 use crate::trust::Trust;
 
 pub fn crypto_provider() -> Arc<rustls::crypto::CryptoProvider> {
@@ -34,11 +35,10 @@ struct ProxyState {
     /// Settings given by the caller (tests, a technician's override).
     given: Option<Fact<ProxySettings>>,
     settings: OnceCell<Fact<ProxySettings>>,
+    /// The proxy script, found and fetched once for every probe.
+    script: OnceCell<Script>,
     /// The proxy chosen per URL origin ("https://zoom.us:443").
     routes: Mutex<HashMap<String, Option<PacProxy>>>,
-    /// The proxy script could not be fetched once: do not hold every probe
-    /// up fetching it again.
-    pac_unreachable: std::sync::atomic::AtomicBool,
 }
 
 impl Context {
@@ -82,6 +82,23 @@ impl Context {
             .clone()
     }
 
+    /// The proxy script the settings name, fetched once per run (half a
+    /// step at most: the probes waiting on it still have time of their own).
+    pub async fn proxy_script(&self) -> Script {
+        self.proxy
+            .script
+            .get_or_init(|| async {
+                match self.proxy_settings().await.value() {
+                    Some(s) if !s.is_direct() => {
+                        crate::proxy::find_script(s, self.profile.probe_timeout() / 2).await
+                    }
+                    _ => Script::NotSet,
+                }
+            })
+            .await
+            .clone()
+    }
+
     /// The proxy the system would use for `url`, if any (a proxy script
     /// that fails counts as none here; the `proxy` check reports it).
     pub async fn via(&self, url: &url::Url) -> Option<PacProxy> {
@@ -90,26 +107,16 @@ impl Context {
         if let Some(v) = routes.get(&key) {
             return v.clone();
         }
-        use std::sync::atomic::Ordering;
         let via = match self.proxy_settings().await.value() {
             Some(s) if !s.is_direct() => {
-                let scripted = s.pac_url.is_some() || s.auto_detect;
-                if scripted && self.proxy.pac_unreachable.load(Ordering::Relaxed) {
-                    None
-                } else {
-                    let my_ip = crate::proxy::local_ip_toward(None);
-                    // Half a step: the probes still have time of their own
-                    // when the script's server does not answer.
-                    match crate::proxy::route(s, url, my_ip, self.profile.probe_timeout() / 2).await
-                    {
-                        Ok(r) => r.first_proxy().cloned(),
-                        Err(crate::proxy::RouteError::PacFetch { .. }) => {
-                            self.proxy.pac_unreachable.store(true, Ordering::Relaxed);
-                            None
-                        }
-                        Err(_) => None,
-                    }
-                }
+                let script = self.proxy_script().await;
+                let my_ip = crate::proxy::local_ip_toward(None);
+                // A script that fails counts as none here; the proxy check
+                // reports it.
+                crate::proxy::route(s, &script, url, my_ip, self.profile.probe_timeout())
+                    .await
+                    .ok()
+                    .and_then(|r| r.first_proxy().cloned())
             }
             _ => None,
         };

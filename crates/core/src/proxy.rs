@@ -63,11 +63,47 @@ pub enum RouteError {
 /// Largest proxy script read (real ones are a few KiB; some reach 100s).
 const PAC_CAP: usize = 1024 * 1024;
 
-/// The proxy an application following `settings` uses for `url`.
-/// `my_ip` is what the script's `myIpAddress()` returns; `timeout` bounds the
-/// script download and its run.
+/// The proxy script the settings point at, looked for and downloaded once
+/// per run: every URL is then decided against the same script, and a
+/// script server that does not answer costs one wait, not one per URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Script {
+    /// No script: manual settings or none.
+    NotSet,
+    /// Automatic discovery is on but no "wpad" host answers: apps use the
+    /// manual settings, or go direct.
+    NotFound,
+    Fetched {
+        url: String,
+        text: String,
+    },
+    Failed(RouteError),
+}
+
+/// Looks for the script `settings` name (or that WPAD finds) and fetches it.
+pub async fn find_script(settings: &ProxySettings, timeout: Duration) -> Script {
+    let url = match (&settings.pac_url, settings.auto_detect) {
+        (Some(u), _) => u.clone(),
+        // Automatic discovery by DNS (WPAD): a host named "wpad" in the
+        // local domain serves the script.
+        (None, true) => match net::resolve_system("wpad", 80, timeout).await {
+            Ok(_) => "http://wpad/wpad.dat".to_string(),
+            Err(_) => return Script::NotFound,
+        },
+        (None, false) => return Script::NotSet,
+    };
+    match fetch_pac(&url, timeout).await {
+        Ok(text) => Script::Fetched { url, text },
+        Err(e) => Script::Failed(e),
+    }
+}
+
+/// The proxy an application following `settings` uses for `url`, with the
+/// script found by [`find_script`]. `my_ip` is what the script's
+/// `myIpAddress()` returns; `timeout` bounds the script's run.
 pub async fn route(
     settings: &ProxySettings,
+    script: &Script,
     url: &url::Url,
     my_ip: IpAddr,
     timeout: Duration,
@@ -76,37 +112,28 @@ pub async fn route(
     if settings.is_direct() {
         return Ok(Route::direct(url.as_str(), "no proxy is set"));
     }
-    let pac_url = match (&settings.pac_url, settings.auto_detect) {
-        (Some(u), _) => Some(u.clone()),
-        // Automatic discovery by DNS (WPAD): a host named "wpad" in the
-        // local domain serves the script. Without one, apps go direct.
-        (None, true) => match net::resolve_system("wpad", 80, timeout).await {
-            Ok(_) => Some("http://wpad/wpad.dat".to_string()),
-            Err(_) => {
-                if manual_for(settings, url).is_none() {
-                    return Ok(Route::direct(
-                        url.as_str(),
-                        "automatic proxy discovery found no proxy script (no \"wpad\" host)",
-                    ));
-                }
-                None
-            }
-        },
-        (None, false) => None,
-    };
-    if let Some(pac_url) = pac_url {
-        let script = fetch_pac(&pac_url, timeout).await?;
-        let chain = evaluate(script, url.as_str(), host, my_ip, timeout)
-            .await
-            .map_err(|error| RouteError::Pac {
-                url: pac_url.clone(),
-                error,
-            })?;
-        return Ok(Route {
-            url: url.to_string(),
-            chain,
-            how: format!("the proxy script {pac_url}"),
-        });
+    match script {
+        Script::Failed(e) => return Err(e.clone()),
+        Script::Fetched { url: pac_url, text } => {
+            let chain = evaluate(text.clone(), url.as_str(), host, my_ip, timeout)
+                .await
+                .map_err(|error| RouteError::Pac {
+                    url: pac_url.clone(),
+                    error,
+                })?;
+            return Ok(Route {
+                url: url.to_string(),
+                chain,
+                how: format!("the proxy script {pac_url}"),
+            });
+        }
+        Script::NotFound if manual_for(settings, url).is_none() => {
+            return Ok(Route::direct(
+                url.as_str(),
+                "automatic proxy discovery found no proxy script (no \"wpad\" host)",
+            ));
+        }
+        Script::NotFound | Script::NotSet => {}
     }
     if bypassed(host, &settings.bypass) {
         return Ok(Route::direct(
@@ -616,6 +643,7 @@ async fn socks5(stream: &mut TcpStream, host: &str, port: u16) -> Result<(), Tun
 /// wants a sign-in or is unreachable fails.
 pub async fn check(
     settings: &Fact<ProxySettings>,
+    script: &Script,
     zoom: Option<&Endpoint>,
     my_ip: IpAddr,
     timeout: Duration,
@@ -659,7 +687,7 @@ pub async fn check(
             )
         }
     };
-    let route = match self::route(settings, &url, my_ip, timeout).await {
+    let route = match self::route(settings, script, &url, my_ip, timeout).await {
         Ok(r) => r,
         Err(e) => {
             ev["error"] = json!(e.to_string());
@@ -876,28 +904,30 @@ mod tests {
             s.http = Some("proxy.corp:3128".into());
             s.https = Some("secure.corp".into());
         });
-        let r = route(&s, &https, ip, t).await.unwrap();
+        let r = route(&s, &Script::NotSet, &https, ip, t).await.unwrap();
         assert_eq!(r.chain, vec![PacProxy::Proxy("secure.corp:8080".into())]);
-        let r = route(&s, &http, ip, t).await.unwrap();
+        let r = route(&s, &Script::NotSet, &http, ip, t).await.unwrap();
         assert_eq!(r.chain, vec![PacProxy::Proxy("proxy.corp:3128".into())]);
         // Only an HTTP proxy: HTTPS goes direct, as curl and the desktops do.
         let s = settings(|s| s.http = Some("proxy.corp:3128".into()));
-        let r = route(&s, &https, ip, t).await.unwrap();
+        let r = route(&s, &Script::NotSet, &https, ip, t).await.unwrap();
         assert_eq!(r.chain, vec![PacProxy::Direct]);
         assert!(r.how.contains("no proxy for https"), "{}", r.how);
         // SOCKS for anything without its own proxy.
         let s = settings(|s| s.socks = Some("127.0.0.1".into()));
-        let r = route(&s, &https, ip, t).await.unwrap();
+        let r = route(&s, &Script::NotSet, &https, ip, t).await.unwrap();
         assert_eq!(r.chain, vec![PacProxy::Socks("127.0.0.1:1080".into())]);
         // Exceptions win.
         let s = settings(|s| {
             s.https = Some("p:1".into());
             s.bypass = vec![".zoom.us".into()];
         });
-        let r = route(&s, &https, ip, t).await.unwrap();
+        let r = route(&s, &Script::NotSet, &https, ip, t).await.unwrap();
         assert_eq!(r.chain, vec![PacProxy::Direct]);
         assert!(r.how.contains("exception"), "{}", r.how);
-        let r = route(&settings(|_| {}), &https, ip, t).await.unwrap();
+        let r = route(&settings(|_| {}), &Script::NotSet, &https, ip, t)
+            .await
+            .unwrap();
         assert_eq!(r.how, "no proxy is set");
     }
 

@@ -55,7 +55,13 @@ fn pac(lab: &Lab, path: &str) -> Fact<ProxySettings> {
 }
 
 async fn check(settings: &Fact<ProxySettings>, lab: &Lab) -> Finding {
-    proxy::check(settings, Some(&zoom(lab)), ME, STEP).await.0
+    let script = match settings.value() {
+        Some(s) => proxy::find_script(s, STEP).await,
+        None => proxy::Script::NotSet,
+    };
+    proxy::check(settings, &script, Some(&zoom(lab)), ME, STEP)
+        .await
+        .0
 }
 
 fn assert_finding(f: &Finding, status: Status, words: &str) {

@@ -262,6 +262,7 @@ impl Probe {
             }
             ProbeKind::Computer => {
                 let settings = ctx.proxy_settings().await;
+                let script = ctx.proxy_script().await;
                 let zoom = p.tls.targets.first();
                 let facts = crate::facts::collect::this_computer_with(p, Some(settings.clone()));
                 let proxy_check = async {
@@ -273,7 +274,9 @@ impl Probe {
                         None => None,
                     };
                     let my_ip = crate::proxy::local_ip_toward(zoom_ip);
-                    crate::proxy::check(&settings, zoom, my_ip, step).await.0
+                    crate::proxy::check(&settings, &script, zoom, my_ip, step)
+                        .await
+                        .0
                 };
                 let (facts, proxy) = tokio::join!(facts, proxy_check);
                 let mut findings = computer::judge(&facts);
