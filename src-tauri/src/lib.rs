@@ -17,8 +17,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
 use meeting_doctor_core::compare::{self, Comparison};
+use meeting_doctor_core::diagnosis::clean_code;
 use meeting_doctor_core::render::{self, Format};
-use meeting_doctor_core::report::{clean_error_code, Overview};
+use meeting_doctor_core::report::Overview;
 use meeting_doctor_core::{CancellationToken, Plan, Profile, Report, RunEvent, RunOptions};
 use tauri::ipc::Channel;
 use tauri::webview::PageLoadEvent;
@@ -123,7 +124,7 @@ async fn start_check(
     // All events are delivered before the report resolves.
     let _ = forward.await;
     let mut report = result?;
-    report.error_code = clean_error_code(error_code.as_deref());
+    report.error_code = error_code.as_deref().and_then(clean_code);
     let report = report.diagnosed();
     tracing::info!(
         elapsed_ms = report.run.elapsed_ms,

@@ -250,17 +250,7 @@ fn run(args: RunArgs) -> Result<core::Report, u8> {
         plan.only(args.only)
             .map_err(|e| fail(EXIT_USAGE, &e.to_string()))?
     };
-    let error_code = match args.error_code {
-        Some(c) => Some(core::diagnosis::clean_code(c).ok_or_else(|| {
-            fail(
-                EXIT_USAGE,
-                &format!(
-                    "--error-code: expected the number Zoom shows, such as 104103, found {c:?}"
-                ),
-            )
-        })?),
-        None => None,
-    };
+    let error_code = args.error_code.map(error_code).transpose()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -300,6 +290,16 @@ fn run(args: RunArgs) -> Result<core::Report, u8> {
     let mut report = result.map_err(|e| fail(EXIT_USAGE, &e.to_string()))?;
     report.error_code = error_code;
     Ok(report.diagnosed())
+}
+
+/// `--error-code`, checked; Err is the exit code after the message.
+fn error_code(c: &str) -> Result<String, u8> {
+    core::diagnosis::clean_code(c).ok_or_else(|| {
+        fail(
+            EXIT_USAGE,
+            &format!("--error-code: expected the number Zoom shows, such as 104103, found {c:?}"),
+        )
+    })
 }
 
 fn health(report: &core::Report) -> u8 {
@@ -348,15 +348,19 @@ fn read_saved(path: &PathBuf) -> Result<core::Report, u8> {
 
 fn report(args: ReportArgs) -> u8 {
     let report = match &args.from {
-        Some(path) => match read_saved(path) {
-            Ok(mut r) => {
-                if let Some(c) = &args.error_code {
-                    r.error_code = core::diagnosis::clean_code(c);
+        Some(path) => {
+            let code = match args.error_code.as_deref().map(error_code).transpose() {
+                Ok(c) => c,
+                Err(exit) => return exit,
+            };
+            match read_saved(path) {
+                Ok(mut r) => {
+                    r.error_code = code.or(r.error_code);
+                    r.diagnosed()
                 }
-                r.diagnosed()
+                Err(exit) => return exit,
             }
-            Err(code) => return code,
-        },
+        }
         None => match run(RunArgs {
             profile: args.profile.as_ref(),
             only: &[],

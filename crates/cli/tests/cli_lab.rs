@@ -479,6 +479,26 @@ fn bad_input_exits_2_with_a_clear_message() {
     let (out, _) = w.run(&["check", "--profile", garbage.to_str().unwrap()], &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.toml:1:"));
+
+    // A made-up error code is refused the same way by check and report.
+    for args in [
+        vec!["check", "--error-code", "my zoom is broken"],
+        vec![
+            "report",
+            "--from",
+            "/nonexistent.json",
+            "--error-code",
+            "42",
+        ],
+    ] {
+        let (out, _) = w.run(&args, &[]);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("--error-code: expected the number Zoom shows"),
+            "{args:?}: {err}"
+        );
+    }
 }
 
 #[test]

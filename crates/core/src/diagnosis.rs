@@ -85,10 +85,18 @@ pub fn code_meaning(code: &str) -> Option<String> {
     Some(format!("{code} means {text}"))
 }
 
-/// Accepts "104103", "Error 104103", "#104103"; None when it is no Zoom code.
+/// The error code a person typed, as digits: "104103", "Error 104103",
+/// "code: 104103", "#104103". Anything else (free text, too short or too
+/// long) is None, so no free text ever reaches a report.
 pub fn clean_code(input: &str) -> Option<String> {
-    let digits: String = input.chars().filter(char::is_ascii_digit).collect();
-    (digits.len() >= 4 && digits.len() <= 6).then_some(digits)
+    let mut rest = input.trim();
+    for word in ["error", "code", "#", ":"] {
+        if rest.len() >= word.len() && rest[..word.len()].eq_ignore_ascii_case(word) {
+            rest = rest[word.len()..].trim_start();
+        }
+    }
+    ((4..=6).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| rest.to_string())
 }
 
 fn step(id: &str) -> Step {
@@ -1114,7 +1122,22 @@ mod tests {
             diagnose(&healthy(), None).headline,
             "Everything Zoom needs works on this computer and network."
         );
-        assert_eq!(clean_code("abc"), None);
+        for (input, want) in [
+            ("104103", Some("104103")),
+            (" 104103 ", Some("104103")),
+            ("5003", Some("5003")),
+            ("Error 104103", Some("104103")),
+            ("error code: 104103", Some("104103")),
+            ("#10002", Some("10002")),
+            ("abc", None),
+            ("", None),
+            ("123456789", None),
+            ("10410; rm -rf /", None),
+            ("-1", None),
+            ("104 103", None),
+        ] {
+            assert_eq!(clean_code(input).as_deref(), want, "{input:?}");
+        }
         assert_eq!(code_meaning("999999"), None);
     }
 

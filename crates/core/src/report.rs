@@ -109,14 +109,6 @@ pub struct Report {
     pub error_code: Option<String>,
 }
 
-/// Keeps a user-given error code only if it looks like one (digits, at most
-/// eight), so free text never reaches a report.
-pub fn clean_error_code(code: Option<&str>) -> Option<String> {
-    let c = code?.trim();
-    (!c.is_empty() && c.len() <= 8 && c.chars().all(|ch| ch.is_ascii_digit()))
-        .then(|| c.to_string())
-}
-
 impl Report {
     pub fn new(profile: &Profile, outcome: RunOutcome) -> Report {
         Report {
@@ -168,29 +160,5 @@ impl Report {
         .map(|s| (s, self.checks.iter().filter(|c| c.status == s).count()))
         .filter(|(_, n)| *n > 0)
         .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_real_looking_error_codes_are_kept() {
-        assert_eq!(
-            clean_error_code(Some(" 104103 ")).as_deref(),
-            Some("104103")
-        );
-        assert_eq!(clean_error_code(Some("5003")).as_deref(), Some("5003"));
-        for bad in [
-            None,
-            Some(""),
-            Some("abc"),
-            Some("123456789"),
-            Some("10410; rm -rf /"),
-            Some("-1"),
-        ] {
-            assert_eq!(clean_error_code(bad), None, "{bad:?}");
-        }
     }
 }
