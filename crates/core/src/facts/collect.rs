@@ -316,8 +316,16 @@ pub async fn linux_proxy(exec: &dyn Executor, env: &LinuxEnv) -> Fact<ProxySetti
 
 /// Collects the Linux facts. `zoom_address` is where Zoom's traffic would
 /// go (the route to it tells whether a VPN carries it).
-pub async fn linux(exec: &dyn Executor, env: &LinuxEnv, zoom_address: Option<IpAddr>) -> Facts {
-    let proxy = linux_proxy(exec, env).await;
+pub async fn linux(
+    exec: &dyn Executor,
+    env: &LinuxEnv,
+    zoom_address: Option<IpAddr>,
+    proxy: Option<Fact<ProxySettings>>,
+) -> Facts {
+    let proxy = match proxy {
+        Some(p) => p,
+        None => linux_proxy(exec, env).await,
+    };
 
     let interfaces = read(exec, &linux::interfaces_spec(), linux::parse_interfaces).await;
     let default_routes = read(exec, &linux::routes_spec(), linux::parse_default_routes).await;
@@ -494,8 +502,15 @@ fn source_or_reason<T>(f: &Fact<T>) -> String {
 }
 
 /// Collects the Windows facts (PowerShell JSON through `exec`).
-pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
-    let proxy = read(exec, &windows::proxy_spec(), windows::parse_proxy).await;
+pub async fn windows(
+    exec: &dyn Executor,
+    zoom_address: Option<IpAddr>,
+    proxy: Option<Fact<ProxySettings>>,
+) -> Facts {
+    let proxy = match proxy {
+        Some(p) => p,
+        None => read(exec, &windows::proxy_spec(), windows::parse_proxy).await,
+    };
     let interfaces = read(exec, &windows::adapters_spec(), windows::parse_adapters).await;
     let default_routes = read(
         exec,
@@ -572,8 +587,15 @@ pub async fn windows(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts
 }
 
 /// Collects the macOS facts.
-pub async fn macos(exec: &dyn Executor, zoom_address: Option<IpAddr>) -> Facts {
-    let proxy = read(exec, &macos::proxy_spec(), macos::parse_scutil_proxy).await;
+pub async fn macos(
+    exec: &dyn Executor,
+    zoom_address: Option<IpAddr>,
+    proxy: Option<Fact<ProxySettings>>,
+) -> Facts {
+    let proxy = match proxy {
+        Some(p) => p,
+        None => read(exec, &macos::proxy_spec(), macos::parse_scutil_proxy).await,
+    };
     let interfaces = read(
         exec,
         &macos::hardware_ports_spec(),
@@ -727,15 +749,11 @@ pub async fn this_computer_with(
             .and_then(|a| a.first().map(|s| s.ip())),
         None => None,
     };
-    let mut facts = match crate::system::Os::current() {
-        Os::Linux => linux(&super::command::System, &LinuxEnv::current(), zoom).await,
-        Os::Windows => windows(&super::command::System, zoom).await,
-        Os::Macos => macos(&super::command::System, zoom).await,
-    };
-    if let Some(p) = proxy {
-        facts.proxy = p;
+    match crate::system::Os::current() {
+        Os::Linux => linux(&super::command::System, &LinuxEnv::current(), zoom, proxy).await,
+        Os::Windows => windows(&super::command::System, zoom, proxy).await,
+        Os::Macos => macos(&super::command::System, zoom, proxy).await,
     }
-    facts
 }
 
 impl Facts {
@@ -795,6 +813,7 @@ mod tests {
             &exec,
             &env(dir.path(), &[("XDG_CURRENT_DESKTOP", "GNOME")]),
             Some(zoom),
+            None,
         )
         .await;
         assert_eq!(
@@ -833,6 +852,7 @@ mod tests {
             &Replay::new(),
             &env(dir.path(), &[("https_proxy", "http://proxy:3128")]),
             Some("203.0.113.10".parse().unwrap()),
+            None,
         )
         .await;
         // No gsettings: the environment's proxy is reported.
@@ -864,7 +884,7 @@ mod tests {
                 "Error: any valid prefix is expected rather than \"x\".",
             )
             .ok(&linux::ufw_spec(), "\u{1b}[31mgarbage\n");
-        let f = linux(&exec, &env(dir.path(), &[]), Some(zoom)).await;
+        let f = linux(&exec, &env(dir.path(), &[]), Some(zoom), None).await;
         // dpkg without a zoom package, and a tarball in /opt/zoom.
         let dir2 = tempfile::tempdir().unwrap();
         let e2 = env(dir2.path(), &[]);
@@ -877,18 +897,18 @@ mod tests {
             }),
         );
         assert_eq!(
-            linux(&no_deb, &e2, None).await.zoom.value(),
+            linux(&no_deb, &e2, None, None).await.zoom.value(),
             Some(&ZoomInstall::default())
         );
         std::fs::create_dir_all(&e2.opt_zoom).unwrap();
         std::fs::write(e2.opt_zoom.join("zoom"), b"").unwrap();
-        let z = linux(&no_deb, &e2, None).await.zoom;
+        let z = linux(&no_deb, &e2, None, None).await.zoom;
         assert_eq!(
             z.value().map(|z| (z.installed, z.install_kind.as_deref())),
             Some((true, Some("tarball")))
         );
         assert!(matches!(
-            linux(&no_deb, &e2, None).await.route_to_zoom,
+            linux(&no_deb, &e2, None, None).await.route_to_zoom,
             Fact::Unknown { .. }
         ));
         assert!(
@@ -939,7 +959,7 @@ mod tests {
                 &windows::winhttp_spec(),
                 &w("netsh-winhttp-show-proxy--en-per-scheme.txt"),
             );
-        let f = windows(&exec, Some(zoom)).await;
+        let f = windows(&exec, Some(zoom), None).await;
         assert!(f.proxy.value().unwrap().pac_url.is_some());
         // The machine-wide WinHTTP proxy is read beside the user's settings.
         let winhttp = f.winhttp.as_ref().and_then(|w| w.value()).unwrap();
@@ -979,7 +999,7 @@ mod tests {
             &windows::antivirus_spec(),
             &fixture("windows", "ps-antivirus--server-invalid-namespace.json"),
         );
-        let f = windows(&exec, None).await;
+        let f = windows(&exec, None, None).await;
         assert!(
             matches!(&f.security, Fact::Unknown { reason } if reason.contains("server edition")),
             "{:?}",
@@ -1024,7 +1044,7 @@ mod tests {
                 &macos::airport_json_spec(),
                 &m("system-profiler-SPAirPortDataType-json--connected-5ghz.json"),
             );
-        let f = macos(&exec, Some(zoom)).await;
+        let f = macos(&exec, Some(zoom), None).await;
         assert!(f.proxy.value().unwrap().http.is_some());
         assert_eq!(f.route_to_zoom.value().unwrap().interface, "en0");
         assert_eq!(f.link.value().unwrap().kind, LinkKind::Wifi);
@@ -1066,7 +1086,7 @@ mod tests {
                 stderr: "file does not exist or is not readable\n".into(),
             }),
         );
-        let f = macos(&exec, None).await;
+        let f = macos(&exec, None, None).await;
         assert_eq!(f.zoom.value(), Some(&ZoomInstall::default()));
     }
 
@@ -1141,5 +1161,27 @@ mod tests {
             .find(|c| c.id == "firewall")
             .unwrap();
         assert_eq!(c.status, crate::Status::Fail, "{}", c.summary);
+    }
+
+    #[tokio::test]
+    async fn proxy_settings_read_once_by_the_run_are_used_as_given() {
+        let dir = tempfile::tempdir().unwrap();
+        let given = Fact::Known {
+            value: ProxySettings {
+                source: "the run".into(),
+                https: Some("proxy.corp:3128".into()),
+                ..Default::default()
+            },
+            source: "read by the run".into(),
+        };
+        // The environment says otherwise: it must not be read again.
+        let e = env(dir.path(), &[("https_proxy", "http://other:1")]);
+        for f in [
+            linux(&Replay::new(), &e, None, Some(given.clone())).await,
+            windows(&Replay::new(), None, Some(given.clone())).await,
+            macos(&Replay::new(), None, Some(given.clone())).await,
+        ] {
+            assert_eq!(f.proxy, given, "{:?}", f.os);
+        }
     }
 }
