@@ -229,30 +229,23 @@ pub fn comparison(
     out: &mut impl Write,
     c: &meeting_doctor_core::compare::Comparison,
 ) -> io::Result<()> {
-    let name = |n: &Option<String>, fallback: &str| n.clone().unwrap_or_else(|| fallback.into());
     writeln!(out, "{}", style(c.meaning.as_str()).bold())?;
-    writeln!(
-        out,
-        "First run:  {} ({}): {}",
-        name(&c.before.network, "first network"),
-        c.before.generated_at,
-        if c.before.causes.is_empty() {
+    for (label, run, fallback) in [
+        ("First run: ", &c.before, "first network"),
+        ("Second run:", &c.after, "second network"),
+    ] {
+        let problems = if run.causes.is_empty() {
             "no problems".to_string()
         } else {
-            c.before.causes.join(", ")
-        }
-    )?;
-    writeln!(
-        out,
-        "Second run: {} ({}): {}",
-        name(&c.after.network, "second network"),
-        c.after.generated_at,
-        if c.after.causes.is_empty() {
-            "no problems".to_string()
-        } else {
-            c.after.causes.join(", ")
-        }
-    )?;
+            run.causes.join(", ")
+        };
+        writeln!(
+            out,
+            "{label} {} ({}): {problems}",
+            run.network.as_deref().unwrap_or(fallback),
+            run.generated_at
+        )?;
+    }
     if c.changes.is_empty() {
         writeln!(out, "No check changed.")?;
     } else {

@@ -166,6 +166,25 @@ pub async fn connect_any(
     (None, attempts)
 }
 
+/// True when `ip` is inside the network `net`/`bits` ("10.0.0.0", "8").
+/// Mismatched families and bad prefixes are false.
+pub fn in_network(ip: IpAddr, net: &str, bits: &str) -> bool {
+    let (Ok(net), Ok(bits)) = (net.trim().parse::<IpAddr>(), bits.trim().parse::<u32>()) else {
+        return false;
+    };
+    match (ip, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
+            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
+            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
 /// True for answers a filtering resolver gives instead of the real address:
 /// unspecified, loopback, private, link-local and shared (CGNAT) ranges.
 pub fn is_sinkhole(ip: IpAddr) -> bool {

@@ -490,20 +490,7 @@ fn in_net_ex(addr: &str, prefix: &str) -> bool {
     let Some((net, bits)) = prefix.trim().split_once('/') else {
         return false;
     };
-    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
-        return false;
-    };
-    match (addr, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        _ => false,
-    }
+    crate::net::in_network(addr, net, bits)
 }
 
 /// sortIpAddressList: IPv6 first, then IPv4, each ascending; None if any entry

@@ -206,7 +206,7 @@ pub fn bypassed(host: &str, bypass: &[String]) -> bool {
             return !host.contains('.') && ip.is_none();
         }
         if let (Some((net, bits)), Some(ip)) = (pat.split_once('/'), ip) {
-            return in_network(ip, net, bits);
+            return net::in_network(ip, net, bits);
         }
         if pat.contains('*') {
             return glob(pat, &host);
@@ -214,23 +214,6 @@ pub fn bypassed(host: &str, bypass: &[String]) -> bool {
         let bare = pat.trim_start_matches('.');
         host == bare || host.ends_with(&format!(".{bare}"))
     })
-}
-
-fn in_network(ip: IpAddr, net: &str, bits: &str) -> bool {
-    let (Ok(net), Ok(bits)) = (net.parse::<IpAddr>(), bits.parse::<u32>()) else {
-        return false;
-    };
-    match (ip, net) {
-        (IpAddr::V4(a), IpAddr::V4(n)) if bits <= 32 => {
-            let mask = u32::MAX.checked_shl(32 - bits).unwrap_or(0);
-            u32::from(a) & mask == u32::from(n) & mask
-        }
-        (IpAddr::V6(a), IpAddr::V6(n)) if bits <= 128 => {
-            let mask = u128::MAX.checked_shl(128 - bits).unwrap_or(0);
-            u128::from(a) & mask == u128::from(n) & mask
-        }
-        _ => false,
-    }
 }
 
 /// `*` matches any run of characters.
