@@ -30,21 +30,8 @@ const MAX_SKEW_SECS: u64 = 10 * 365 * 24 * 3600;
 const PORTAL_LOCATION: &str = "http://login.lab.test/portal?continue=generate_204";
 
 pub(crate) fn serve(ctx: &Ctx, listener: TcpListener) -> JoinHandle<()> {
-    let task_ctx = ctx.clone();
-    ctx.spawn(async move {
-        loop {
-            let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let conn_ctx = task_ctx.clone();
-            task_ctx.spawn(async move {
-                serve_connection(stream, &conn_ctx.stats().http).await;
-            });
-        }
+    ctx.accept_each(listener, |stream, ctx| async move {
+        serve_connection(stream, &ctx.stats().http).await;
     })
 }
 

@@ -193,6 +193,27 @@ impl Ctx {
         })
     }
 
+    /// Accepts connections on `listener` until the lab shuts down, handing
+    /// each to `handle` in a task of its own. A failed accept (out of
+    /// descriptors, an aborted handshake) is retried after a pause.
+    pub(crate) fn accept_each<F, Fut>(&self, listener: TcpListener, handle: F) -> JoinHandle<()>
+    where
+        F: Fn(tokio::net::TcpStream, Ctx) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let ctx = self.clone();
+        self.spawn(async move {
+            loop {
+                match listener.accept().await {
+                    Ok((stream, _)) => {
+                        ctx.spawn(handle(stream, ctx.clone()));
+                    }
+                    Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                }
+            }
+        })
+    }
+
     pub(crate) fn stats(&self) -> &stats::Stats {
         &self.stats
     }

@@ -34,21 +34,8 @@ pub(crate) async fn serve(
         .await
         .with_context(|| format!("binding the {kind:?} proxy on {ip}"))?;
     let addr = listener.local_addr()?;
-    let task_ctx = ctx.clone();
-    let task = ctx.spawn(async move {
-        loop {
-            let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let conn_ctx = task_ctx.clone();
-            task_ctx.spawn(async move {
-                let _ = handle(&conn_ctx, stream, kind).await;
-            });
-        }
+    let task = ctx.accept_each(listener, move |stream, ctx| async move {
+        let _ = handle(&ctx, stream, kind).await;
     });
     Ok((addr, task))
 }

@@ -17,27 +17,14 @@ pub(crate) async fn open(ctx: &Ctx, ip: IpAddr) -> io::Result<(SocketAddr, JoinH
         .await
         .with_context(|| format!("binding the open TCP server on {ip}"))?;
     let addr = listener.local_addr()?;
-    let task_ctx = ctx.clone();
-    let task = ctx.spawn(async move {
-        loop {
-            let mut stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    // Out of descriptors or an aborted handshake: try again.
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            bump(&task_ctx.stats().tcp_accepts);
-            task_ctx.spawn(async move {
-                let mut sink = [0u8; 4096];
-                // Until EOF or an error, whatever the peer sends is ignored.
-                while let Ok(n) = stream.read(&mut sink).await {
-                    if n == 0 {
-                        break;
-                    }
-                }
-            });
+    let task = ctx.accept_each(listener, |mut stream, ctx| async move {
+        bump(&ctx.stats().tcp_accepts);
+        let mut sink = [0u8; 4096];
+        // Until EOF or an error, whatever the peer sends is ignored.
+        while let Ok(n) = stream.read(&mut sink).await {
+            if n == 0 {
+                break;
+            }
         }
     });
     Ok((addr, task))

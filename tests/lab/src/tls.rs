@@ -203,17 +203,10 @@ pub(crate) async fn serve(
         .with_context(|| format!("binding the {kind:?} TLS server on {ip}"))?;
     let addr = listener.local_addr()?;
     let acceptor = TlsAcceptor::from(config);
-    let task_ctx = ctx.clone();
-    let task = ctx.spawn(async move {
-        loop {
-            let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
-                Err(_) => {
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            };
-            let stats = task_ctx.stats();
+    let task = ctx.accept_each(listener, move |stream, ctx| {
+        let acceptor = acceptor.clone();
+        async move {
+            let stats = ctx.stats();
             bump(match kind {
                 Kind::Public => &stats.tls_public_accepts,
                 Kind::Inspected => &stats.tls_inspected_accepts,
@@ -221,16 +214,12 @@ pub(crate) async fn serve(
                 Kind::NotYetValid => &stats.tls_not_yet_valid_accepts,
                 Kind::WrongName => &stats.tls_wrong_name_accepts,
             });
-            let acceptor = acceptor.clone();
-            let conn_ctx = task_ctx.clone();
-            task_ctx.spawn(async move {
-                // A failed handshake (the client rejected the certificate) just ends here.
-                if let Ok(Ok(tls)) =
-                    tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
-                {
-                    http::serve_connection(tls, &conn_ctx.stats().https).await;
-                }
-            });
+            // A failed handshake (the client rejected the certificate) just ends here.
+            if let Ok(Ok(tls)) =
+                tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await
+            {
+                http::serve_connection(tls, &stats.https).await;
+            }
         }
     });
     Ok((addr, task))
