@@ -118,7 +118,6 @@ struct CauseView {
     quality_only: bool,
     explanation: String,
     evidence: Vec<String>,
-    fixes: Vec<String>,
     steps: Vec<(String, String)>,
 }
 
@@ -220,7 +219,6 @@ impl View {
                 quality_only: c.quality_only,
                 explanation: c.explanation.clone(),
                 evidence: c.evidence.clone(),
-                fixes: c.fixes.clone(),
                 steps: c
                     .steps
                     .iter()
@@ -1326,10 +1324,6 @@ fn markdown(v: &View) -> String {
             let ids: Vec<String> = c.evidence.iter().map(|e| md_code(e)).collect();
             let _ = writeln!(o, "Evidence: {}\n", ids.join(", "));
         }
-        if !c.fixes.is_empty() {
-            let ids: Vec<String> = c.fixes.iter().map(|e| md_code(e)).collect();
-            let _ = writeln!(o, "Fixes Meeting Doctor can apply: {}\n", ids.join(", "));
-        }
         if !c.steps.is_empty() {
             let _ = writeln!(o, "What to do:\n");
             md_steps(&mut o, &c.steps);
@@ -1513,13 +1507,6 @@ fn text(v: &View) -> String {
                 &hang,
             ));
         }
-        if !c.fixes.is_empty() {
-            o.push_str(&wrap(
-                &format!("Fixes Meeting Doctor can apply: {}", c.fixes.join(", ")),
-                &hang,
-                &hang,
-            ));
-        }
         if !c.steps.is_empty() {
             let _ = writeln!(o, "{hang}What to do:");
             text_steps(&mut o, &c.steps, &hang);
@@ -1699,18 +1686,6 @@ fn html(v: &View) -> String {
                 .map(|e| format!("<code>{}</code>", esc(e)))
                 .collect();
             let _ = writeln!(o, "<p class=\"evidence\">Evidence: {}</p>", ids.join(", "));
-        }
-        if !c.fixes.is_empty() {
-            let ids: Vec<String> = c
-                .fixes
-                .iter()
-                .map(|e| format!("<code>{}</code>", esc(e)))
-                .collect();
-            let _ = writeln!(
-                o,
-                "<p class=\"evidence\">Fixes Meeting Doctor can apply: {}</p>",
-                ids.join(", ")
-            );
         }
         if !c.steps.is_empty() {
             o.push_str("<h4>What to do</h4>\n");
