@@ -62,6 +62,8 @@ pub const STYLESHEET: &str = include_str!("../../../assets/report.css");
 /// What the placeholders of [`redacted`] look like.
 pub const USER_PLACEHOLDER: &str = "[user]";
 pub const COMPUTER_PLACEHOLDER: &str = "[computer]";
+/// What a Wi-Fi network's name becomes ("Alice's iPhone" names a person).
+pub const WIFI_PLACEHOLDER: &str = "[Wi-Fi name]";
 
 /// Options beyond the format.
 #[derive(Debug, Clone, Copy, Default)]
@@ -1008,6 +1010,15 @@ impl Redactor {
                 add(first, COMPUTER_PLACEHOLDER);
             }
         }
+        for check in &r.checks {
+            if let Some(ssid) = check
+                .evidence
+                .pointer("/link/wifi/ssid")
+                .and_then(Value::as_str)
+            {
+                add(ssid, WIFI_PLACEHOLDER);
+            }
+        }
         names.sort_by_key(|(n, _)| std::cmp::Reverse(n.len()));
         Redactor {
             names,
@@ -1049,7 +1060,7 @@ impl Redactor {
         let mut i = 0;
         'outer: while i < chars.len() {
             // A placeholder already there stays as it is.
-            for ph in [USER_PLACEHOLDER, COMPUTER_PLACEHOLDER] {
+            for ph in [USER_PLACEHOLDER, COMPUTER_PLACEHOLDER, WIFI_PLACEHOLDER] {
                 let n = ph.chars().count();
                 if i + n <= chars.len() && chars[i..i + n].iter().copied().eq(ph.chars()) {
                     out.push_str(ph);

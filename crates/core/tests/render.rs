@@ -444,6 +444,8 @@ fn secrets() -> Vec<String> {
         PUBLIC_V4.into(),
         V6.into(),
         "8a2e:370:7334".into(),
+        // The Wi-Fi network's name (the fixture's is "CorpWiFi").
+        "corpwifi".into(),
     ]
 }
 
