@@ -178,7 +178,7 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       if (o.tone !== "problem") announce(`Check finished. ${o.headline}`);
       else announcer.textContent = "";
     } else if (state.phase === "compare" && state.comparison && !before.comparison) {
-      announce(`Compared the two networks. ${state.comparison.meaning}`);
+      announce(`Compared the two networks. ${state.comparison.meaning} ${state.comparison.advice}`);
     } else if (state.phase === "switch" && state.secondStopped && !before.secondStopped) {
       announce("The check on this network was stopped.");
     }

@@ -147,9 +147,13 @@ causes: Array<string>, };
 
 export type Comparison = { before: RunSummary, after: RunSummary, verdict: Verdict, 
 /**
- * What it means, in plain words, and what to do next.
+ * What it means, in one short sentence.
  */
 meaning: string, 
+/**
+ * What to do about it.
+ */
+advice: string, 
 /**
  * Checks whose status changed, worse-to-better first.
  */

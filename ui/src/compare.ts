@@ -32,6 +32,8 @@ export interface ChangeView {
 export interface ComparisonView {
   tone: Tone;
   headline: string;
+  /** What to do about it, under the headline. */
+  advice: string;
   networks: [NetworkView, NetworkView];
   changes: ChangeView[];
 }
@@ -68,6 +70,7 @@ export function comparisonView(c: Comparison, first: Report | null, second: Repo
   return {
     tone: VERDICT_TONE[c.verdict],
     headline: c.meaning,
+    advice: c.advice,
     networks: [networkView("First network", c.before, first), networkView("Second network", c.after, second)],
     changes: c.changes.map((ch) => ({
       id: ch.id,

@@ -326,12 +326,11 @@ const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const lowerFirst = (s: string) => (s.length > 1 && !s.startsWith("Z") && /[a-z]/.test(s[1]) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
 
 function headline(causes: readonly Cause[], code: string | null, meaning: string | null): string {
-  const first = (c: Cause) => (c.steps.length > 0 ? ` First: ${lowerFirst(c.steps[0].title)}.` : "");
   const top = causes.at(0);
   const means = capitalize(meaning ?? "Your error code means Zoom could not connect");
-  if (top && code !== null && !top.quality_only) return `${means}; here it is because ${lowerFirst(top.summary.replace(/\.$/, ""))}.${first(top)}`;
-  if (top) return `${top.summary}${first(top)}`;
-  if (code !== null) return `${means}, but everything Zoom needs works here now. See what was ruled out and what to try next.`;
+  if (top && code !== null && !top.quality_only) return `${means}; here it is because ${lowerFirst(top.summary.replace(/\.$/, ""))}.`;
+  if (top) return top.summary;
+  if (code !== null) return `${means}, but everything Zoom needs works here now.`;
   return "Everything Zoom needs works on this computer and network.";
 }
 
@@ -391,17 +390,18 @@ export function comparison(a: Report, b: Report, networks: [string | null, strin
             : "different_problems";
   const first = networks[0] ?? "the first network";
   const second = networks[1] ?? "the second network";
-  const meaning: Record<Verdict, string> = {
-    first_network_blocks: `Zoom works on ${second} but not on ${first}: ${first} blocks Zoom. This computer is fine; ask whoever runs ${first} to allow Zoom (the report's administrator note says what to open).`,
-    second_network_blocks: `Zoom works on ${first} but not on ${second}: ${second} blocks Zoom. Use ${first} for meetings.`,
-    same_on_both: "The same problem shows on both networks, so it is on this computer (or Zoom itself), not the network. Start with the fixes for it.",
-    different_problems: "Both networks have problems, and not the same ones: look at each network's causes.",
-    both_fine: "Zoom's connections work on both networks. If Zoom still fails, the cause is in the Zoom app or the meeting itself.",
+  const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  const words: Record<Verdict, [string, string]> = {
+    first_network_blocks: [`${cap(first)} blocks Zoom: it works on ${second}.`, `This computer is fine. Ask whoever runs ${first} to allow Zoom; the report's note for the administrator says what to open.`],
+    second_network_blocks: [`${cap(second)} blocks Zoom: it works on ${first}.`, `Use ${first} for meetings.`],
+    same_on_both: ["The same problem shows on both networks.", "So it is on this computer (or Zoom itself), not the network: start with the steps for it."],
+    different_problems: ["Both networks have problems, but not the same ones.", "Look at what each network showed."],
+    both_fine: ["Zoom's connections work on both networks.", "If Zoom still fails, the cause is in the Zoom app or the meeting itself."],
   };
   const changes: Change[] = a.checks.flatMap((ca) => {
     const cb = b.checks.find((c) => c.id === ca.id);
     return cb && cb.status !== ca.status ? [{ id: ca.id, title: ca.title, before: ca.status, after: cb.status, before_summary: ca.summary, after_summary: cb.summary }] : [];
   });
   changes.sort((x, y) => SEVERITY[y.before] - SEVERITY[y.after] - (SEVERITY[x.before] - SEVERITY[x.after]));
-  return { before: summaryOf(a, networks[0]), after: summaryOf(b, networks[1]), verdict, meaning: meaning[verdict], changes };
+  return { before: summaryOf(a, networks[0]), after: summaryOf(b, networks[1]), verdict, meaning: words[verdict][0], advice: words[verdict][1], changes };
 }

@@ -230,6 +230,7 @@ pub fn comparison(
     c: &meeting_doctor_core::compare::Comparison,
 ) -> io::Result<()> {
     writeln!(out, "{}", style(c.meaning.as_str()).bold())?;
+    writeln!(out, "{}", c.advice)?;
     for (label, run, fallback) in [
         ("First run: ", &c.before, "first network"),
         ("Second run:", &c.after, "second network"),
@@ -255,8 +256,8 @@ pub fn comparison(
                 out,
                 "  {}: {} → {}  ({})",
                 ch.title,
-                mark(ch.before),
-                mark(ch.after),
+                mark(ch.before).trim_end(),
+                mark(ch.after).trim_end(),
                 ch.after_summary
             )?;
         }

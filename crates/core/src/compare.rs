@@ -50,8 +50,10 @@ pub struct Comparison {
     pub before: RunSummary,
     pub after: RunSummary,
     pub verdict: Verdict,
-    /// What it means, in plain words, and what to do next.
+    /// What it means, in one short sentence.
     pub meaning: String,
+    /// What to do about it.
+    pub advice: String,
     /// Checks whose status changed, worse-to-better first.
     pub changes: Vec<Change>,
 }
@@ -107,12 +109,27 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
     };
     let first = network(a).unwrap_or_else(|| "the first network".into());
     let second = network(b).unwrap_or_else(|| "the second network".into());
-    let meaning = match verdict {
-        Verdict::FirstNetworkBlocks => format!("Zoom works on {second} but not on {first}: {first} blocks Zoom. This computer is fine; ask whoever runs {first} to allow Zoom (the report's administrator note says what to open)."),
-        Verdict::SecondNetworkBlocks => format!("Zoom works on {first} but not on {second}: {second} blocks Zoom. Use {first} for meetings."),
-        Verdict::SameOnBoth => "The same problem shows on both networks, so it is on this computer (or Zoom itself), not the network. Start with the fixes for it.".into(),
-        Verdict::DifferentProblems => "Both networks have problems, and not the same ones: look at each network's causes.".into(),
-        Verdict::BothFine => "Zoom's connections work on both networks. If Zoom still fails, the cause is in the Zoom app or the meeting itself.".into(),
+    let (meaning, advice) = match verdict {
+        Verdict::FirstNetworkBlocks => (
+            format!("{} blocks Zoom: it works on {second}.", capitalize(&first)),
+            format!("This computer is fine. Ask whoever runs {first} to allow Zoom; the report's note for the administrator says what to open."),
+        ),
+        Verdict::SecondNetworkBlocks => (
+            format!("{} blocks Zoom: it works on {first}.", capitalize(&second)),
+            format!("Use {first} for meetings."),
+        ),
+        Verdict::SameOnBoth => (
+            "The same problem shows on both networks.".to_string(),
+            "So it is on this computer (or Zoom itself), not the network: start with the steps for it.".to_string(),
+        ),
+        Verdict::DifferentProblems => (
+            "Both networks have problems, but not the same ones.".to_string(),
+            "Look at what each network showed.".to_string(),
+        ),
+        Verdict::BothFine => (
+            "Zoom's connections work on both networks.".to_string(),
+            "If Zoom still fails, the cause is in the Zoom app or the meeting itself.".to_string(),
+        ),
     };
     let severity = |s: Status| match s {
         Status::Fail => 3,
@@ -142,8 +159,16 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         after: summary(b),
         verdict,
         meaning,
+        advice,
         changes,
     }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Reads a saved JSON report, with a clear error for anything else.

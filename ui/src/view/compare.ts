@@ -87,6 +87,7 @@ export class CompareScreen implements Screen {
     replaceChildren(
       this.body,
       h("div", { class: `outcome tone-${v.tone}` }, statusIcon(TONE_ICON[v.tone], "outcome-icon"), h("h1", { tabindex: "-1" }, v.headline)),
+      h("p", { class: "lead advice" }, v.advice),
       h("div", { class: "networks" }, ...v.networks.map((n, i) => networkCard(n, i + 1))),
       h(
         "section",

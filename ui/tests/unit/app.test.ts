@@ -104,7 +104,7 @@ describe("app", () => {
     expect($(".check[data-id=internet]")?.getAttribute("data-status")).toBe("pass");
     c.finish(scenarioReport("blocked"));
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe('Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA"). First: ask the network administrator.');
+    expect($("[role=alert] h1")?.textContent).toBe('Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").');
     expect(document.activeElement).toBe(button("#again"));
     expect($("#fixes")?.hasAttribute("hidden")).toBe(true);
   });
@@ -235,7 +235,7 @@ describe("app", () => {
     button("#start")?.click();
     c.finish(scenarioReport("filtered"));
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe("This network's name lookup blocks Zoom (zoom.us). First: ask the network administrator.");
+    expect($("[role=alert] h1")?.textContent).toBe("This network's name lookup blocks Zoom (zoom.us).");
     expect($(".top-cause .explanation")?.textContent).toMatch(/^The network's DNS answers Zoom's names/);
     expect($(".first-step h3")?.textContent).toBe("Ask the network administrator");
     expect($(".first-step .step-how")?.textContent).toBe("Send them the administrator note from the report (Copy for a technician).");
@@ -303,13 +303,13 @@ describe("app", () => {
     expect(c.calls.compare[0].before).toBe(first);
     expect(c.calls.compare[0].after).toBe(second);
     expect($(".compare .outcome h1")?.textContent).toBe(
-      "Zoom works on Wi-Fi (Anna's phone) but not on Wi-Fi (Office): Wi-Fi (Office) blocks Zoom. This computer is fine; ask whoever runs Wi-Fi (Office) to allow Zoom (the report's administrator note says what to open).",
+      "Wi-Fi (Office) blocks Zoom: it works on Wi-Fi (Anna's phone).",
     );
     expect([...document.querySelectorAll(".network h2")].map((e) => e.textContent)).toEqual(["First network: Wi-Fi (Office)", "Second network: Wi-Fi (Anna's phone)"]);
     expect($(".change[data-id='dns.system'] .change-line > [aria-hidden]")?.textContent).toBe("Finding Zoom's servers (this computer's DNS): Problem → OK");
     expect(document.activeElement).toBe(button("#start-over"));
     await new Promise((r) => setTimeout(r, 80));
-    expect($("#announcer")?.textContent).toMatch(/^Compared the two networks\. Zoom works on/);
+    expect($("#announcer")?.textContent).toMatch(/^Compared the two networks\. Wi-Fi \(Office\) blocks Zoom: it works on Wi-Fi \(Anna.s phone\)\. This computer is fine\./);
 
     button("#start-over")?.click();
     expect($("h1")?.textContent).toBe("Meeting Doctor");

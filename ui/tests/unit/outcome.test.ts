@@ -28,12 +28,12 @@ const words = (s: string) => s.trim().split(/\s+/).length;
 
 describe("with the engine's diagnosis", () => {
   const table: [ScenarioName, string, string, string | null][] = [
-    ["offline", "problem", "This computer is not connected to the internet. First: restart the router.", "offline"],
-    ["portal", "problem", "This Wi-Fi wants you to sign in on a web page before anything else works. First: sign in to the Wi-Fi.", "captive_portal"],
-    ["dns", "problem", "This computer can't look up Zoom's servers by name. First: restart the router.", "dns_failure"],
-    ["filtered", "problem", "This network's name lookup blocks Zoom (zoom.us). First: ask the network administrator.", "dns_filtered"],
-    ["blocked", "problem", 'Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA"). First: ask the network administrator.', "tls_interception"],
-    ["slow", "warning", "The connection is slow or unsteady; sound and video may break up. First: use a cable instead of Wi-Fi.", "poor_connection"],
+    ["offline", "problem", "This computer is not connected to the internet.", "offline"],
+    ["portal", "problem", "This Wi-Fi wants you to sign in on a web page before anything else works.", "captive_portal"],
+    ["dns", "problem", "This computer can't look up Zoom's servers by name.", "dns_failure"],
+    ["filtered", "problem", "This network's name lookup blocks Zoom (zoom.us).", "dns_filtered"],
+    ["blocked", "problem", 'Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").', "tls_interception"],
+    ["slow", "warning", "The connection is slow or unsteady; sound and video may break up.", "poor_connection"],
     ["healthy", "ok", "Everything Zoom needs works on this computer and network.", null],
   ];
   for (const [name, tone, headline, top] of table) {
@@ -74,7 +74,7 @@ describe("with the engine's diagnosis", () => {
   it("an error code the cause explains: the headline says so, no separate code line", () => {
     const o = scenario("blocked", "104103");
     expect(o.headline).toBe(
-      '104103 means the Zoom app could not reach Zoom\'s servers; here it is because something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA"). First: ask the network administrator.',
+      '104103 means the Zoom app could not reach Zoom\'s servers; here it is because something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").',
     );
     expect(o.codeLine).toBeNull();
     expect(o.codeMeaning).toBeNull();
@@ -84,7 +84,7 @@ describe("with the engine's diagnosis", () => {
   it("an error code and no cause: what it means, what is fine, what to try next", () => {
     const o = scenario("healthy", "104103");
     expect(o.tone).toBe("ok");
-    expect(o.headline).toBe("104103 means the Zoom app could not reach Zoom's servers, but everything Zoom needs works here now. See what was ruled out and what to try next.");
+    expect(o.headline).toBe("104103 means the Zoom app could not reach Zoom's servers, but everything Zoom needs works here now.");
     expect(o.top).toBeNull();
     expect(o.codeMeaning).toBe("104103 means the Zoom app could not reach Zoom's servers");
     expect(o.ruledOut).toContain("This computer is online.");
