@@ -103,14 +103,7 @@ impl World {
 /// Checks of this computer's own settings (read, not sent over the network):
 /// they may pass on a dead network, and on this test machine some of them
 /// cannot be known (no NetworkManager, no Zoom).
-const LOCAL: &[&str] = &[
-    "proxy",
-    "vpn",
-    "firewall",
-    "security_software",
-    "zoom_client",
-    "network_type",
-];
+const LOCAL: &[&str] = meeting_doctor_core::probes::computer::IDS;
 
 fn statuses(report: &Value) -> Vec<(String, String)> {
     report["checks"]
