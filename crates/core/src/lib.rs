@@ -10,6 +10,7 @@ pub mod diagnosis;
 pub mod error;
 pub mod facts;
 pub mod finding;
+pub mod fixes;
 pub mod http1;
 pub mod net;
 pub mod pac;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 
 /// A command to run: never a shell string, always argv.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct CommandSpec {
     pub program: String,
     pub args: Vec<String>,

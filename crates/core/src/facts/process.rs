@@ -299,6 +299,22 @@ pub fn classify(processes: &[ProcessInfo]) -> ZoomProcesses {
     out
 }
 
+/// The executable names `zoom.quit` quits on `os`: the meeting client and
+/// its helpers, never the background services. Windows names carry `.exe`.
+pub fn quit_names(os: Os) -> Vec<String> {
+    ZOOM_PROCESSES
+        .iter()
+        .filter(|e| e.os.contains(&os) && matches!(e.role, ZoomRole::Main | ZoomRole::Helper))
+        .map(|e| {
+            if os == Os::Windows {
+                format!("{}.exe", e.name)
+            } else {
+                e.name.to_string()
+            }
+        })
+        .collect()
+}
+
 /// The process list from the OS via sysinfo (not unit-tested beyond
 /// "returns our own pid"). Threads are left out; an unreadable list is
 /// empty.

@@ -1,0 +1,340 @@
+//! The journal: one JSON object per line in `journal.jsonl`, appended and
+//! never rewritten. Before a fix changes anything, a `begin` record holds
+//! its steps and the steps that undo it; each step that ran adds a `step`
+//! record; `end` says how it finished. A `begin` without an `end` is a fix
+//! that was interrupted: its undo is still there.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::plans::Saved;
+use super::Step;
+use crate::system::Os;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Record {
+    Begin {
+        entry: String,
+        fix: String,
+        title: String,
+        at: String,
+        os: Os,
+        steps: Vec<Step>,
+        undo: Vec<Step>,
+        #[serde(default)]
+        saved: Saved,
+        backup: Option<String>,
+    },
+    Step {
+        entry: String,
+        index: usize,
+        title: String,
+        ok: bool,
+        detail: String,
+    },
+    End {
+        entry: String,
+        ok: bool,
+        message: Option<String>,
+    },
+    UndoBegin {
+        entry: String,
+        at: String,
+    },
+    UndoEnd {
+        entry: String,
+        ok: bool,
+        message: Option<String>,
+    },
+}
+
+impl Record {
+    pub fn entry(&self) -> &str {
+        match self {
+            Record::Begin { entry, .. }
+            | Record::Step { entry, .. }
+            | Record::End { entry, .. }
+            | Record::UndoBegin { entry, .. }
+            | Record::UndoEnd { entry, .. } => entry,
+        }
+    }
+}
+
+/// Where a journal entry stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryState {
+    Applied,
+    Failed,
+    /// Began and never ended (the program was stopped mid-fix).
+    Interrupted,
+    Undone,
+    UndoFailed,
+}
+
+/// One fix in the history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Entry {
+    pub id: String,
+    pub fix: String,
+    pub title: String,
+    pub at: String,
+    pub state: EntryState,
+    pub steps_done: usize,
+    pub steps_total: usize,
+    /// Plain words for each undo step (empty: nothing to undo).
+    pub undo: Vec<String>,
+    pub backup: Option<String>,
+    pub message: Option<String>,
+}
+
+impl Entry {
+    /// There is something to undo and it has not been undone.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty() && self.state != EntryState::Undone
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum JournalError {
+    #[error("cannot write the journal {path}: {source}")]
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read the journal {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// The journal file.
+#[derive(Debug, Clone)]
+pub struct Journal {
+    pub path: PathBuf,
+}
+
+/// What reading the journal found: records, and lines it could not read
+/// (kept in the file, reported, never dropped).
+#[derive(Debug, Default)]
+pub struct Contents {
+    pub records: Vec<Record>,
+    pub unreadable: Vec<usize>,
+}
+
+impl Journal {
+    pub fn in_dir(dir: &Path) -> Journal {
+        Journal {
+            path: dir.join("journal.jsonl"),
+        }
+    }
+
+    /// Appends one record and flushes it to disk before returning.
+    pub fn append(&self, record: &Record) -> Result<(), JournalError> {
+        let err = |source| JournalError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let mut line = serde_json::to_string(record).expect("records serialize");
+        line.push('\n');
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(err)?;
+        f.write_all(line.as_bytes()).map_err(err)?;
+        f.sync_data().map_err(err)
+    }
+
+    /// Makes sure the file exists (before another process, such as an
+    /// elevated helper, appends to it), without changing it.
+    pub fn touch(&self) -> Result<(), JournalError> {
+        let err = |source| JournalError::Write {
+            path: self.path.clone(),
+            source,
+        };
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map(|_| ())
+            .map_err(err)
+    }
+
+    pub fn read(&self) -> Result<Contents, JournalError> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
+            Err(source) => {
+                return Err(JournalError::Read {
+                    path: self.path.clone(),
+                    source,
+                })
+            }
+        };
+        Ok(parse(&text))
+    }
+
+    /// The history, newest first.
+    pub fn entries(&self) -> Result<Vec<Entry>, JournalError> {
+        Ok(entries(&self.read()?.records))
+    }
+
+    /// The `begin` record of one entry.
+    pub fn begin_of(&self, entry: &str) -> Result<Option<Record>, JournalError> {
+        Ok(self
+            .read()?
+            .records
+            .into_iter()
+            .find(|r| matches!(r, Record::Begin { .. }) && r.entry() == entry))
+    }
+}
+
+/// Parses journal text; a line that is not a record is listed by number.
+pub fn parse(text: &str) -> Contents {
+    let mut out = Contents::default();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Record>(line) {
+            Ok(r) => out.records.push(r),
+            Err(_) => out.unreadable.push(i + 1),
+        }
+    }
+    out
+}
+
+/// Folds records into entries, newest first.
+pub fn entries(records: &[Record]) -> Vec<Entry> {
+    let mut out: Vec<Entry> = Vec::new();
+    for r in records {
+        match r {
+            Record::Begin {
+                entry,
+                fix,
+                title,
+                at,
+                steps,
+                undo,
+                backup,
+                ..
+            } => out.push(Entry {
+                id: entry.clone(),
+                fix: fix.clone(),
+                title: title.clone(),
+                at: at.clone(),
+                state: EntryState::Interrupted,
+                steps_done: 0,
+                steps_total: steps.iter().filter(|s| !s.action.is_read_only()).count(),
+                undo: undo.iter().map(|s| s.title.clone()).collect(),
+                backup: backup.clone(),
+                message: None,
+            }),
+            other => {
+                let Some(e) = out.iter_mut().rev().find(|e| e.id == other.entry()) else {
+                    continue;
+                };
+                match other {
+                    Record::Step { ok: true, .. } => e.steps_done += 1,
+                    Record::Step { .. } | Record::Begin { .. } | Record::UndoBegin { .. } => {}
+                    Record::End { ok, message, .. } => {
+                        e.state = if *ok {
+                            EntryState::Applied
+                        } else {
+                            EntryState::Failed
+                        };
+                        e.message = message.clone();
+                    }
+                    Record::UndoEnd { ok, message, .. } => {
+                        e.state = if *ok {
+                            EntryState::Undone
+                        } else {
+                            EntryState::UndoFailed
+                        };
+                        e.message = message.clone();
+                    }
+                }
+            }
+        }
+    }
+    out.reverse();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn begin(entry: &str) -> Record {
+        Record::Begin {
+            entry: entry.into(),
+            fix: "dns.flush".into(),
+            title: "t".into(),
+            at: "2026-11-22T10:00:00Z".into(),
+            os: Os::Linux,
+            steps: vec![],
+            undo: vec![Step::run(
+                "u",
+                crate::facts::command::CommandSpec::new("true", &[]),
+            )],
+            saved: Saved::new(),
+            backup: None,
+        }
+    }
+
+    #[test]
+    fn entries_follow_their_records_and_garbage_lines_are_reported_not_lost() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::in_dir(dir.path());
+        assert!(
+            j.entries().unwrap().is_empty(),
+            "no file is an empty history"
+        );
+        j.append(&begin("a")).unwrap();
+        j.append(&Record::End {
+            entry: "a".into(),
+            ok: true,
+            message: None,
+        })
+        .unwrap();
+        j.append(&begin("b")).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&j.path)
+            .unwrap()
+            .write_all(b"{not json\n")
+            .unwrap();
+        let c = j.read().unwrap();
+        assert_eq!(c.unreadable, vec![4]);
+        let e = entries(&c.records);
+        assert_eq!(e[0].id, "b");
+        assert_eq!(e[0].state, EntryState::Interrupted);
+        assert!(e[0].can_undo());
+        assert_eq!(e[1].state, EntryState::Applied);
+        j.append(&Record::UndoEnd {
+            entry: "a".into(),
+            ok: true,
+            message: None,
+        })
+        .unwrap();
+        let e = j.entries().unwrap();
+        assert_eq!(e[1].state, EntryState::Undone);
+        assert!(!e[1].can_undo());
+        // The garbage line is still in the file: nothing is rewritten.
+        assert!(std::fs::read_to_string(&j.path)
+            .unwrap()
+            .contains("{not json"));
+    }
+}

@@ -1,0 +1,406 @@
+//! Fixes: a catalog of repairs, each with a plan per OS that is plain data
+//! (programs with argv, file moves, processes to quit), shown before it
+//! runs, journaled before it changes anything, and undone from the journal.
+//!
+//! ```text
+//! catalog ─► plan(id, env) ─► preview ─► confirm ─► journal "begin" ─► steps ─► "end"
+//!                                                        └─ undo steps, written first
+//! ```
+//!
+//! Plans are pure functions of [`FixEnv`] (the OS, the profile, the facts
+//! read from this computer), so every OS's plan is tested here as data.
+//! Nothing runs a command line from outside the catalog: callers name a
+//! fix by id.
+
+pub mod apply;
+pub mod elevate;
+pub mod env;
+pub mod journal;
+pub mod plans;
+pub mod script;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::facts::command::CommandSpec;
+use crate::system::Os;
+
+pub use env::FixEnv;
+pub use plans::plan;
+
+/// How much a fix can disturb.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Risk {
+    Low,
+    Medium,
+    High,
+}
+
+/// A catalog entry: what the fix is, before any OS is chosen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Fix {
+    pub id: String,
+    /// Short, for a button ("Clear Zoom's temporary files").
+    pub title: String,
+    /// Why it may help, in one plain sentence.
+    pub why: String,
+    pub risk: Risk,
+    /// The checks to run again afterwards to see whether it helped
+    /// (`udp.*` means every UDP port check).
+    pub verify: Vec<String>,
+}
+
+struct Entry {
+    id: &'static str,
+    title: &'static str,
+    why: &'static str,
+    risk: Risk,
+    verify: &'static [&'static str],
+}
+
+/// The catalog, in repair order: the narrow, low-risk fixes first.
+const CATALOG: &[Entry] = &[
+    Entry {
+        id: "zoom.quit",
+        title: "Quit Zoom completely",
+        why: "A Zoom helper left running can keep Zoom from starting cleanly.",
+        risk: Risk::Low,
+        verify: &["zoom_client"],
+    },
+    Entry {
+        id: "dns.flush",
+        title: "Clear the list of remembered addresses (DNS cache)",
+        why:
+            "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
+        risk: Risk::Low,
+        verify: &["dns.system"],
+    },
+    Entry {
+        id: "clock.sync",
+        title: "Set the clock from the internet",
+        why: "Secure connections fail when this computer's clock is wrong.",
+        risk: Risk::Low,
+        verify: &["clock", "tls"],
+    },
+    Entry {
+        id: "zoom.clear_cache",
+        title: "Put Zoom's temporary files aside",
+        why: "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
+        risk: Risk::Low,
+        verify: &["zoom_client"],
+    },
+    Entry {
+        id: "firewall.allow_zoom",
+        title: "Let Zoom through this computer's firewall",
+        why: "The firewall on this computer blocks the ports Zoom needs.",
+        risk: Risk::Medium,
+        verify: &["firewall", "tcp.*", "udp.*"],
+    },
+    Entry {
+        id: "proxy.disable",
+        title: "Stop using the proxy server",
+        why: "The proxy server this computer is set to use stands between Zoom and its servers.",
+        risk: Risk::Medium,
+        verify: &["proxy", "internet", "tls"],
+    },
+    Entry {
+        id: "dns.use_public",
+        title: "Use public DNS servers",
+        why: "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
+        risk: Risk::Medium,
+        verify: &["dns.system"],
+    },
+    Entry {
+        id: "network.stack_reset",
+        title: "Reset this computer's network settings",
+        why: "Damaged network settings can break every connection; a reset rebuilds them.",
+        risk: Risk::High,
+        verify: &["internet", "dns.system"],
+    },
+];
+
+/// Every fix, in repair order (lowest risk first).
+pub fn catalog() -> Vec<Fix> {
+    CATALOG.iter().map(to_fix).collect()
+}
+
+/// One catalog entry by id.
+pub fn find(id: &str) -> Option<Fix> {
+    CATALOG.iter().find(|e| e.id == id).map(to_fix)
+}
+
+fn to_fix(e: &Entry) -> Fix {
+    Fix {
+        id: e.id.into(),
+        title: e.title.into(),
+        why: e.why.into(),
+        risk: e.risk,
+        verify: e.verify.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Where a check id matches one of a fix's verify patterns (`udp.*`).
+pub fn verifies(fix: &Fix, check_id: &str) -> bool {
+    fix.verify.iter().any(|p| match p.strip_suffix('*') {
+        Some(prefix) => check_id.starts_with(prefix),
+        None => p == check_id,
+    })
+}
+
+/// One thing a plan does, as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Action {
+    /// Run a program with these arguments. Exit 0 is success; `ok_codes`
+    /// lists other exit codes that mean "nothing to do".
+    Run {
+        command: CommandSpec,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ok_codes: Vec<i32>,
+    },
+    /// Read a setting before it changes; the output is kept in the journal
+    /// under `name` and the undo steps are built from it. Changes nothing.
+    Save { name: String, command: CommandSpec },
+    /// Ask these programs to quit, and force them after `grace_ms`.
+    Quit { names: Vec<String>, grace_ms: u64 },
+    /// Move `path` into the fix's backup folder (listed in its manifest).
+    /// With `keep`, `path` is a folder: its entries whose names match a
+    /// `keep` pattern (`*.enc.db`, `*.ini`) stay, the others move.
+    MoveAside {
+        path: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        keep: Vec<String>,
+    },
+    /// Replace a file's content; the old file is moved aside first.
+    WriteFile { path: String, content: String },
+    /// Undo: move everything listed in the backup folder's manifest back.
+    Restore { backup: String },
+    /// Undo: delete the nftables rules carrying `tag` from one chain.
+    RemoveNftRules {
+        family: String,
+        table: String,
+        chain: String,
+        tag: String,
+    },
+}
+
+impl Action {
+    /// The technical line shown under a step: the command as typed, or
+    /// what moves where.
+    pub fn detail(&self) -> String {
+        match self {
+            Action::Run { command, .. } | Action::Save { command, .. } => command.display(),
+            Action::Quit { names, grace_ms } => format!(
+                "quit {} (forced after {} s)",
+                names.join(", "),
+                grace_ms / 1000
+            ),
+            Action::MoveAside { path, keep } if keep.is_empty() => {
+                format!("move {path} into the backup folder")
+            }
+            Action::MoveAside { path, keep } => format!(
+                "move the contents of {path} into the backup folder, except {}",
+                keep.join(", ")
+            ),
+            Action::WriteFile { path, content } => format!(
+                "write {path} ({} lines; the old file is kept in the backup folder)",
+                content.lines().count()
+            ),
+            Action::Restore { backup } => format!("move everything in {backup} back"),
+            Action::RemoveNftRules {
+                family,
+                table,
+                chain,
+                tag,
+            } => format!("nft delete the rules tagged \"{tag}\" from {family} {table} {chain}"),
+        }
+    }
+
+    /// True for steps that only read.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, Action::Save { .. })
+    }
+}
+
+/// One step of a plan: plain words for the person, the action as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub title: String,
+    pub action: Action,
+}
+
+impl Step {
+    pub fn new(title: impl Into<String>, action: Action) -> Step {
+        Step {
+            title: title.into(),
+            action,
+        }
+    }
+
+    pub fn run(title: impl Into<String>, command: CommandSpec) -> Step {
+        Step::new(
+            title,
+            Action::Run {
+                command,
+                ok_codes: vec![],
+            },
+        )
+    }
+
+    pub fn save(name: &str, command: CommandSpec) -> Step {
+        Step::new(
+            "Note the current setting so it can be put back",
+            Action::Save {
+                name: name.into(),
+                command,
+            },
+        )
+    }
+}
+
+/// A fix made concrete for one computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub fix: Fix,
+    pub os: Os,
+    pub steps: Vec<Step>,
+    pub needs_admin: bool,
+    pub needs_restart: bool,
+    /// What else it changes, to warn about before it runs.
+    pub side_effects: Vec<String>,
+    /// How it is undone, in plain words.
+    pub undo: String,
+}
+
+/// Why a fix cannot be offered on this computer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{fix}: {reason}")]
+pub struct NotApplicable {
+    pub fix: String,
+    pub reason: String,
+}
+
+/// One step as the preview shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct PreviewStep {
+    pub title: String,
+    /// The command as typed, or the move, for a technician.
+    pub detail: String,
+}
+
+/// What the person sees before saying yes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Preview {
+    pub fix: Fix,
+    pub os: Os,
+    /// False when the fix cannot be done here; `reason` says why.
+    pub applicable: bool,
+    pub reason: Option<String>,
+    pub needs_admin: bool,
+    pub needs_restart: bool,
+    pub side_effects: Vec<String>,
+    pub steps: Vec<PreviewStep>,
+    pub undo: String,
+}
+
+impl Preview {
+    pub fn of(result: &Result<Plan, NotApplicable>, fix: &Fix, os: Os) -> Preview {
+        match result {
+            Ok(p) => Preview {
+                fix: p.fix.clone(),
+                os: p.os,
+                applicable: true,
+                reason: None,
+                needs_admin: p.needs_admin,
+                needs_restart: p.needs_restart,
+                side_effects: p.side_effects.clone(),
+                steps: p
+                    .steps
+                    .iter()
+                    .map(|s| PreviewStep {
+                        title: s.title.clone(),
+                        detail: s.action.detail(),
+                    })
+                    .collect(),
+                undo: p.undo.clone(),
+            },
+            Err(na) => Preview {
+                fix: fix.clone(),
+                os,
+                applicable: false,
+                reason: Some(na.reason.clone()),
+                needs_admin: false,
+                needs_restart: false,
+                side_effects: vec![],
+                steps: vec![],
+                undo: String::new(),
+            },
+        }
+    }
+}
+
+/// A fix the diagnosis suggests, with the causes it addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Suggestion {
+    pub preview: Preview,
+    /// Cause ids, most likely first.
+    pub causes: Vec<String>,
+}
+
+/// The fixes for a diagnosis, in repair order: causes as ranked, each
+/// cause's fixes in catalog order (narrow before broad), each fix once.
+/// Fixes that cannot be done here are kept, with the reason.
+pub fn suggest(diagnosis: &crate::diagnosis::Diagnosis, env: &FixEnv) -> Vec<Suggestion> {
+    let mut out: Vec<Suggestion> = Vec::new();
+    for cause in &diagnosis.causes {
+        let mut ids: Vec<&String> = cause.fixes.iter().collect();
+        ids.sort_by_key(|id| CATALOG.iter().position(|e| e.id == id.as_str()));
+        for id in ids {
+            if let Some(s) = out.iter_mut().find(|s| &s.preview.fix.id == id) {
+                if !s.causes.contains(&cause.id) {
+                    s.causes.push(cause.id.clone());
+                }
+                continue;
+            }
+            let Some(fix) = find(id) else { continue };
+            let preview = Preview::of(&plan(id, env), &fix, env.os);
+            out.push(Suggestion {
+                preview,
+                causes: vec![cause.id.clone()],
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_catalog_holds_exactly_the_contract_ids_in_risk_order() {
+        let ids: Vec<String> = catalog().into_iter().map(|f| f.id).collect();
+        let mut want: Vec<&str> = crate::diagnosis::FIX_IDS.to_vec();
+        want.sort();
+        let mut got: Vec<&str> = ids.iter().map(String::as_str).collect();
+        got.sort();
+        assert_eq!(got, want);
+        let risks: Vec<Risk> = catalog().iter().map(|f| f.risk).collect();
+        let mut sorted = risks.clone();
+        sorted.sort();
+        assert_eq!(risks, sorted, "repair order is lowest risk first");
+        for f in catalog() {
+            assert!(!f.title.is_empty() && f.why.ends_with('.'), "{}", f.id);
+            assert!(!f.verify.is_empty(), "{} names checks to verify it", f.id);
+        }
+    }
+
+    #[test]
+    fn verify_patterns_match_check_ids() {
+        let fw = find("firewall.allow_zoom").unwrap();
+        assert!(verifies(&fw, "udp.3478") && verifies(&fw, "tcp.443") && verifies(&fw, "firewall"));
+        assert!(!verifies(&fw, "dns.system") && !verifies(&fw, "udp"));
+        assert!(find("no.such").is_none());
+    }
+}
