@@ -120,6 +120,7 @@ pub async fn apply(
                 )
             })
             .then(|| backup.to_string_lossy().into_owned()),
+        admin: plan.needs_admin,
     })?;
     let mut results = Vec::new();
     let mut changed = 0;

@@ -28,6 +28,9 @@ pub enum Record {
         #[serde(default)]
         saved: Saved,
         backup: Option<String>,
+        /// The fix needed administrator rights (so does its undo).
+        #[serde(default)]
+        admin: bool,
     },
     Step {
         entry: String,
@@ -90,6 +93,8 @@ pub struct Entry {
     pub undo: Vec<String>,
     pub backup: Option<String>,
     pub message: Option<String>,
+    /// Undoing it needs administrator rights.
+    pub admin: bool,
 }
 
 impl Entry {
@@ -229,6 +234,7 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
                 steps,
                 undo,
                 backup,
+                admin,
                 ..
             } => out.push(Entry {
                 id: entry.clone(),
@@ -241,6 +247,7 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
                 undo: undo.iter().map(|s| s.title.clone()).collect(),
                 backup: backup.clone(),
                 message: None,
+                admin: *admin,
             }),
             other => {
                 let Some(e) = out.iter_mut().rev().find(|e| e.id == other.entry()) else {
@@ -291,6 +298,7 @@ mod tests {
             )],
             saved: Saved::new(),
             backup: None,
+            admin: false,
         }
     }
 

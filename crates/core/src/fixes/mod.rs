@@ -15,6 +15,7 @@
 pub mod apply;
 pub mod elevate;
 pub mod env;
+pub mod fixer;
 pub mod journal;
 pub mod plans;
 pub mod script;
@@ -26,6 +27,7 @@ use crate::facts::command::CommandSpec;
 use crate::system::Os;
 
 pub use env::FixEnv;
+pub use fixer::{Fixer, Outcome, OutcomeStatus, Verification};
 pub use plans::plan;
 
 /// How much a fix can disturb.
