@@ -11,6 +11,7 @@ use meeting_doctor_core::compare;
 use meeting_doctor_core::render::Format;
 use meeting_doctor_core::{self as core, CancellationToken, Plan, Profile, RunOptions};
 
+mod fix;
 mod render;
 
 /// Exit codes (part of the contract).
@@ -31,7 +32,7 @@ name lookup (this computer's DNS against public resolvers), Zoom's TCP and UDP p
 computer's clock, Zoom's status page, latency, jitter, loss and speed.\n\n\
 A check passes only on positive evidence; what could not be tested says so (\"unknown\").",
     after_help = "Exit codes: 0 healthy, 1 problems found, 2 usage or input error, 3 internal error.\n\n\
-Examples:\n  meeting-doctor check                      live checklist\n  meeting-doctor check -v                   with the technical detail under each line\n  meeting-doctor check --json > report.json for a ticket or a script\n  meeting-doctor check --only dns,tcp.443   just those checks\n  meeting-doctor check --profile lab.toml   another service or a test lab\n  meeting-doctor check --error-code 104103  what that error means here\n  meeting-doctor report --format md         a redacted report to paste into a ticket\n  meeting-doctor compare office.json hotspot.json   does it work on another network?"
+Examples:\n  meeting-doctor check                      live checklist\n  meeting-doctor check -v                   with the technical detail under each line\n  meeting-doctor check --json > report.json for a ticket or a script\n  meeting-doctor check --only dns,tcp.443   just those checks\n  meeting-doctor check --profile lab.toml   another service or a test lab\n  meeting-doctor check --error-code 104103  what that error means here\n  meeting-doctor report --format md         a redacted report to paste into a ticket\n  meeting-doctor compare office.json hotspot.json   does it work on another network?\n  meeting-doctor fixes                      what can be fixed here, in order\n  meeting-doctor fix dns.flush --dry-run    what a fix would do\n  meeting-doctor fix dns.flush --script     as a script for an administrator shell\n  meeting-doctor undo --last                undo the latest fix"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -65,6 +66,62 @@ enum Command {
         /// The second run (e.g. a phone hotspot).
         after: PathBuf,
         /// Print the comparison as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the fixes for what the checks find, in the order to try them
+    /// (--all: every fix, and whether it can be done on this computer).
+    Fixes {
+        /// Profile file (TOML) replacing the built-in Zoom profile.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+        /// Use this saved JSON report instead of running the checks.
+        #[arg(long, value_name = "REPORT.json")]
+        from: Option<PathBuf>,
+        /// Every fix in the catalog, not only those for what was found.
+        #[arg(long, conflicts_with = "from")]
+        all: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Apply one fix: shows what it will do, asks, runs it (asking for
+    /// administrator rights if needed), then checks again.
+    Fix {
+        /// The fix id, from `meeting-doctor fixes` (e.g. dns.flush).
+        id: String,
+        /// Only show what it would do.
+        #[arg(long)]
+        dry_run: bool,
+        /// Do not ask: the fix is confirmed (for scripts).
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Print it as a script for an administrator shell (PowerShell on
+        /// Windows, sh elsewhere) instead of running it.
+        #[arg(long, conflicts_with_all = ["dry_run", "yes"])]
+        script: bool,
+        /// Do not run the checks before and after.
+        #[arg(long)]
+        no_verify: bool,
+        /// Profile file (TOML) replacing the built-in Zoom profile.
+        #[arg(long, value_name = "FILE")]
+        profile: Option<PathBuf>,
+    },
+    /// Undo a fix from the journal: an entry id, a fix id (its latest
+    /// entry), or --last.
+    Undo {
+        /// Entry id (from `meeting-doctor journal`) or fix id.
+        target: Option<String>,
+        /// The latest fix that can be undone.
+        #[arg(long)]
+        last: bool,
+        /// Do not ask.
+        #[arg(long, short = 'y')]
+        yes: bool,
+    },
+    /// The fixes applied on this computer, newest first, and how to undo them.
+    Journal {
+        /// Print JSON.
         #[arg(long)]
         json: bool,
     },
@@ -164,6 +221,12 @@ fn load_profile(path: Option<&PathBuf>) -> core::Result<Profile> {
 }
 
 fn main() -> ExitCode {
+    // The elevated run of a fix (started through pkexec, osascript or
+    // Start-Process -Verb RunAs by this program itself).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(code) = core::fixes::fixer::child_main(&args) {
+        return ExitCode::from(u8::try_from(code).unwrap_or(EXIT_INTERNAL));
+    }
     let cli = Cli::parse();
     if std::env::var_os("RUST_LOG").is_some() {
         tracing_subscriber::fmt()
@@ -180,6 +243,29 @@ fn main() -> ExitCode {
             after,
             json,
         } => compare(&before, &after, json),
+        Command::Fixes {
+            profile,
+            from,
+            all,
+            json,
+        } => fix::list(profile.as_ref(), from.as_ref(), json, all),
+        Command::Fix {
+            id,
+            dry_run,
+            yes,
+            script,
+            no_verify,
+            profile,
+        } => fix::fix(fix::FixArgs {
+            id: &id,
+            profile: profile.as_ref(),
+            dry_run,
+            yes,
+            script,
+            no_verify,
+        }),
+        Command::Undo { target, last, yes } => fix::undo(target.as_deref(), last, yes),
+        Command::Journal { json } => fix::journal(json),
         Command::Profile { profile } => match load_profile(profile.as_ref()) {
             Ok(p) => match toml::to_string_pretty(&p) {
                 Ok(t) => {

@@ -1,3 +1,1902 @@
 //! Every fix as a script to paste into an administrator shell (PowerShell
 //! on Windows, sh elsewhere), for remote sessions where the elevation
 //! prompt appears on a desktop the technician cannot see.
+//!
+//! The script does what [`super::apply`] does, step by step, and stops at
+//! the first error. Data (paths, names, values) only ever appears inside
+//! quotes that nothing can end early: sh single quotes (`'` written as
+//! `'\''`), PowerShell single-quoted strings (every kind of single quote
+//! doubled; control characters written as `"`n"` or `[char]0x…` outside
+//! the quotes, so a pasted script has no blank or tab-completed line).
+//!
+//! - sh: `set -eu`; `VAR='value' prog args`; a dated backup folder under
+//!   `$HOME` where each moved path keeps its full original path, so
+//!   nothing can overwrite anything and moving back is obvious.
+//! - PowerShell: the whole script is one `& { … }` block, so pasted line by
+//!   line it still runs as a unit, stops at the first error, and leaves
+//!   `$ErrorActionPreference` of the technician's shell alone. A step that
+//!   is itself `powershell.exe … -Command SCRIPT` runs SCRIPT in place
+//!   after setting its `$env:` data; other programs run as
+//!   `& 'prog' 'arg'…` and `$LASTEXITCODE` is checked (honouring
+//!   `ok_codes`). An argument Windows PowerShell 5.1 would pass wrongly to
+//!   a program (empty, a `"`, a trailing `\`) goes through
+//!   `System.Diagnostics.Process` with a command line quoted by the
+//!   `CommandLineToArgvW` rules instead.
+
+use super::elevate::windows_quote;
+use super::{Action, Plan, Step};
+use crate::facts::command::CommandSpec;
+use crate::system::Os;
+
+/// `plan` as a script to paste into a shell of `plan.os`: PowerShell on
+/// Windows, POSIX sh on macOS and Linux.
+pub fn export(plan: &Plan) -> String {
+    let head = Header {
+        title: format!("{} ({})", plan.fix.title, plan.fix.id),
+        file: format!("meeting-doctor-{}", file_safe(&plan.fix.id)),
+        why: Some(plan.fix.why.clone()),
+        side_effects: plan.side_effects.clone(),
+        undo: Some(plan.undo.clone()),
+        admin: plan.needs_admin,
+        restart: plan.needs_restart,
+    };
+    render(plan.os, &head, &plan.steps)
+}
+
+/// Undo steps (from the journal) as a script for `os`, titled after the
+/// fix they undo.
+pub fn export_undo(os: Os, title: &str, steps: &[Step]) -> String {
+    let head = Header {
+        title: format!("Undo: {title}"),
+        file: "meeting-doctor-undo".into(),
+        why: None,
+        side_effects: vec![],
+        undo: None,
+        admin: undo_needs_admin(steps),
+        restart: false,
+    };
+    render(os, &head, steps)
+}
+
+struct Header {
+    title: String,
+    /// The file name suggested in the instructions, without extension.
+    file: String,
+    why: Option<String>,
+    side_effects: Vec<String>,
+    undo: Option<String>,
+    admin: bool,
+    restart: bool,
+}
+
+fn render(os: Os, head: &Header, steps: &[Step]) -> String {
+    match os {
+        Os::Windows => powershell(head, steps),
+        Os::Macos | Os::Linux => sh(os, head, steps),
+    }
+}
+
+fn file_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// Programs whose changes belong to the signed-in person: running them
+/// as administrator would change the administrator's settings instead.
+fn runs_as_user(c: &CommandSpec) -> bool {
+    let prog = c
+        .program
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let prog = prog.trim_end_matches(".exe");
+    match prog {
+        "gsettings" | "kwriteconfig5" | "kwriteconfig6" | "kreadconfig5" | "kreadconfig6" => true,
+        "reg" => c.args.get(1).is_some_and(|k| {
+            let k = k.to_ascii_uppercase();
+            k.starts_with("HKCU") || k.starts_with("HKEY_CURRENT_USER")
+        }),
+        _ => false,
+    }
+}
+
+fn undo_needs_admin(steps: &[Step]) -> bool {
+    steps.iter().any(|s| match &s.action {
+        Action::Run { command, .. } => !runs_as_user(command),
+        Action::RemoveNftRules { .. } => true,
+        Action::Save { .. }
+        | Action::Quit { .. }
+        | Action::MoveAside { .. }
+        | Action::WriteFile { .. }
+        | Action::Restore { .. } => false,
+    })
+}
+
+fn moves_files(steps: &[Step]) -> bool {
+    steps.iter().any(|s| {
+        matches!(
+            s.action,
+            Action::MoveAside { .. } | Action::WriteFile { .. }
+        )
+    })
+}
+
+/// Header lines: every line of `text` becomes a comment, whatever it
+/// holds (a line break in the data cannot end the comment).
+fn comment(out: &mut String, first: &str, rest: &str, text: &str) {
+    let clean: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}' => '\n',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect();
+    for (i, line) in clean.split('\n').enumerate() {
+        let prefix = if i == 0 { first } else { rest };
+        out.push_str(format!("{prefix}{line}").trim_end());
+        out.push('\n');
+    }
+}
+
+fn header(out: &mut String, head: &Header, how: &[String], moves: bool) {
+    comment(out, "# Meeting Doctor: ", "#   ", &head.title);
+    if let Some(why) = &head.why {
+        comment(out, "# Why: ", "#   ", why);
+    }
+    if !head.side_effects.is_empty() {
+        out.push_str("# What else it changes:\n");
+        for e in &head.side_effects {
+            comment(out, "#   - ", "#     ", e);
+        }
+    }
+    if let Some(undo) = &head.undo {
+        comment(out, "# How to undo: ", "#   ", undo);
+    }
+    if head.restart {
+        out.push_str("# The computer must restart afterwards.\n");
+    }
+    out.push_str("#\n# Generated by Meeting Doctor.\n");
+    for l in how {
+        comment(out, "# ", "# ", l);
+    }
+    out.push_str("# It stops at the first error: the steps after a failed one do not run.\n");
+    if moves {
+        out.push_str("# Nothing is deleted: files are moved into a dated backup folder in the home folder.\n");
+    }
+}
+
+/// Exit codes that mean success: 0 and the step's `ok_codes`.
+fn ok_list(ok_codes: &[i32]) -> Vec<i32> {
+    let mut extra: Vec<i32> = ok_codes.iter().copied().filter(|c| *c != 0).collect();
+    extra.sort_unstable();
+    extra.dedup();
+    let mut codes = vec![0];
+    codes.extend(extra);
+    codes
+}
+
+fn step_banner(i: usize, n: usize, title: &str) -> String {
+    format!("==> [{}/{n}] {title}", i + 1)
+}
+
+/// Where `path` is kept inside the backup folder: its full path, with
+/// the leading separator (and a Windows drive's colon) dropped. Returns
+/// (the path inside the backup folder, its parent), both starting with
+/// `sep`.
+fn mirror(path: &str, os: Os) -> (String, String) {
+    let seps: &[char] = if os == Os::Windows {
+        &['\\', '/']
+    } else {
+        &['/']
+    };
+    let sep = if os == Os::Windows { '\\' } else { '/' };
+    let mut rel = path.trim_matches(seps).to_string();
+    if os == Os::Windows {
+        rel = rel.replace(':', "");
+        if let Some(r) = rel.strip_prefix("?\\") {
+            rel = r.trim_start_matches(seps).to_string();
+        }
+    }
+    let full = format!("{sep}{rel}");
+    let parent = match full.rfind(seps) {
+        Some(0) | None => String::new(),
+        Some(i) => full[..i].to_string(),
+    };
+    (full, parent)
+}
+
+// ───────────────────────────────── sh ─────────────────────────────────
+
+const SH_RESERVED: &[&str] = &[
+    "!", "{", "}", "case", "do", "done", "elif", "else", "esac", "fi", "for", "if", "in", "then",
+    "until", "while",
+];
+
+/// Always single-quoted: `'` becomes `'\''`. (A NUL, which no path or
+/// argument can hold, becomes U+FFFD so no shell can cut a line at it.)
+fn sh_lit(s: &str) -> String {
+    let s = s.replace('\0', "\u{FFFD}");
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+/// As typed: bare when it is made of characters no shell treats
+/// specially, else single-quoted.
+fn sh_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '-' | '.' | '/' | ':' | ',' | '+' | '@' | '%' | '=')
+        });
+    if plain {
+        s.to_string()
+    } else {
+        sh_lit(s)
+    }
+}
+
+/// The command word: also quoted when it would read as an assignment or
+/// a reserved word.
+fn sh_program(s: &str) -> String {
+    if s.contains('=') || SH_RESERVED.contains(&s) {
+        sh_lit(s)
+    } else {
+        sh_quote(s)
+    }
+}
+
+fn sh_name_ok(k: &str) -> bool {
+    let mut cs = k.chars();
+    cs.next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && cs.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `VAR='value' prog args`.
+fn sh_command(c: &CommandSpec) -> String {
+    let mut words: Vec<String> = Vec::new();
+    if c.env.iter().all(|(k, _)| sh_name_ok(k)) {
+        words.extend(c.env.iter().map(|(k, v)| format!("{k}={}", sh_lit(v))));
+    } else {
+        words.push("env".into());
+        words.extend(c.env.iter().map(|(k, v)| sh_lit(&format!("{k}={v}"))));
+    }
+    words.push(sh_program(&c.program));
+    words.extend(c.args.iter().map(|a| sh_quote(a)));
+    words.join(" ")
+}
+
+/// A keep pattern (`*` is the only wildcard) as a `case` pattern,
+/// matching without regard to case like the app does.
+fn sh_case_pattern(glob: &str) -> String {
+    if glob.is_empty() {
+        return "''".into();
+    }
+    let mut out = String::new();
+    for c in glob.chars() {
+        match c {
+            '*' => out.push('*'),
+            c if c.is_ascii_alphabetic() => {
+                out.push('[');
+                out.push(c.to_ascii_lowercase());
+                out.push(c.to_ascii_uppercase());
+                out.push(']');
+            }
+            c if c.is_ascii_digit()
+                || matches!(c, '.' | '-' | '_' | ',' | '+' | '@' | '%' | ':') =>
+            {
+                out.push(c)
+            }
+            c => out.push_str(&sh_lit(&c.to_string())),
+        }
+    }
+    out
+}
+
+/// A process name as an exact `pkill -x` pattern (an extended regular
+/// expression): metacharacters escaped. Linux matches the kernel's
+/// 15-character name.
+fn pkill_pattern(name: &str, os: Os) -> String {
+    let mut name = name;
+    if os == Os::Linux && name.len() > 15 {
+        let mut end = 15;
+        while !name.is_char_boundary(end) {
+            end -= 1;
+        }
+        name = &name[..end];
+    }
+    let mut out = String::new();
+    for c in name.chars() {
+        if r"\.[]()*+?{}|^$".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A literal string inside a sed basic regular expression delimited by `/`.
+fn sed_literal(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str(r"\n"),
+            c if r"\.*[]^$/".contains(c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A here-document delimiter found on no line of `content`.
+fn heredoc_delimiter(content: &str) -> String {
+    let mut d = "MD_EOF".to_string();
+    let mut n = 0;
+    while content.contains(&d) {
+        n += 1;
+        d = format!("MD_EOF_{n}");
+    }
+    d
+}
+
+fn sh_backup_path(p: &str) -> String {
+    if p.is_empty() {
+        "\"$backup\"".into()
+    } else {
+        format!("\"$backup\"{}", sh_quote(p))
+    }
+}
+
+fn sh(os: Os, head: &Header, steps: &[Step]) -> String {
+    let file = format!("{}.sh", head.file);
+    let how = if head.admin {
+        vec![
+            "Run it with sudo (as administrator). Save it as a file, then:".to_string(),
+            format!("  sudo sh {file}"),
+        ]
+    } else {
+        vec![
+            "Run it as the person who uses Zoom, without sudo (it changes that person's files and settings). Save it as a file, then:".to_string(),
+            format!("  sh {file}"),
+        ]
+    };
+    let moves = moves_files(steps);
+    let mut out = String::from("#!/bin/sh\n");
+    header(&mut out, head, &how, moves);
+    out.push_str("set -eu\n");
+    out.push_str("trap 'rc=$?; if [ \"$rc\" -ne 0 ]; then echo \"Meeting Doctor: stopped after an error (exit code $rc); the steps after it did not run.\" >&2; fi' EXIT\n");
+    if head.admin {
+        out.push_str("if [ \"$(id -u)\" -ne 0 ]; then\n  echo 'Run this with sudo (as administrator).' >&2\n  exit 1\nfi\n");
+    }
+    if moves {
+        out.push_str("backup=\"$HOME/meeting-doctor-backup-$(date +%Y%m%d-%H%M%S)\"\n");
+        out.push_str("mkdir -- \"$backup\"\n");
+        out.push_str("printf 'Backup folder: %s\\n' \"$backup\"\n");
+    }
+    let n = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        out.push('\n');
+        out.push_str(&format!(
+            "printf '%s\\n' {}\n",
+            sh_lit(&step_banner(i, n, &step.title))
+        ));
+        sh_action(&mut out, os, &step.action);
+    }
+    out.push('\n');
+    if moves {
+        out.push_str("printf 'The files that moved are kept in %s\\n' \"$backup\"\n");
+    }
+    out.push_str("echo 'Meeting Doctor: all steps done.'\n");
+    if head.restart {
+        out.push_str("echo 'Restart the computer now to finish.'\n");
+    }
+    out
+}
+
+fn sh_action(out: &mut String, os: Os, action: &Action) {
+    match action {
+        Action::Run { command, ok_codes } => {
+            let codes = ok_list(ok_codes);
+            if codes.len() == 1 {
+                out.push_str(&sh_command(command));
+                out.push('\n');
+            } else {
+                let codes: Vec<String> = codes.iter().map(i32::to_string).collect();
+                out.push_str(&format!("rc=0\n{} || rc=$?\n", sh_command(command)));
+                out.push_str(&format!(
+                    "case $rc in {}) ;; *) printf '%s exited with code %s\\n' {} \"$rc\" >&2; exit \"$rc\" ;; esac\n",
+                    codes.join("|"),
+                    sh_lit(&command.program)
+                ));
+            }
+        }
+        Action::Save { name, command } => {
+            out.push_str(&format!(
+                "printf '%s\\n' {}\n{} || true\n",
+                sh_lit(&format!("Before: {name} (copy this into the ticket)")),
+                sh_command(command)
+            ));
+        }
+        Action::Quit { names, grace_ms } => {
+            let pats: Vec<String> = names
+                .iter()
+                .map(|n| sh_quote(&pkill_pattern(n, os)))
+                .collect();
+            let list = pats.join(" ");
+            out.push_str(&format!(
+                "for n in {list}; do pkill -TERM -i -x -- \"$n\" || true; done\n"
+            ));
+            let secs = grace_ms.div_ceil(1000);
+            if secs > 0 {
+                out.push_str(&format!("sleep {secs}\n"));
+            }
+            out.push_str(&format!(
+                "for n in {list}; do pkill -KILL -i -x -- \"$n\" || true; done\n"
+            ));
+        }
+        Action::MoveAside { path, keep } => {
+            let (full, parent) = mirror(path, Os::Linux);
+            let dest = sh_backup_path(&full);
+            let dest_parent = sh_backup_path(&parent);
+            out.push_str(&format!("src={}\n", sh_quote(path)));
+            let whole = format!(
+                "  mkdir -p {dest_parent}\n  mv -- \"$src\" {dest}\n  printf 'Moved %s\\n' \"$src\"\n"
+            );
+            if keep.is_empty() {
+                out.push_str("if [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
+                out.push_str(&whole);
+            } else {
+                let pats: Vec<String> = keep.iter().map(|k| sh_case_pattern(k)).collect();
+                out.push_str("if [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n");
+                out.push_str(&format!("  mkdir -p {dest}\n"));
+                out.push_str("  for f in \"$src\"/* \"$src\"/.[!.]* \"$src\"/..?*; do\n");
+                out.push_str("    [ -e \"$f\" ] || [ -L \"$f\" ] || continue\n");
+                out.push_str("    case ${f##*/} in\n");
+                out.push_str(&format!(
+                    "      {}) printf 'Kept %s\\n' \"$f\" ;;\n",
+                    pats.join(" | ")
+                ));
+                out.push_str(&format!(
+                    "      *) mv -- \"$f\" {}; printf 'Moved %s\\n' \"$f\" ;;\n",
+                    sh_backup_path(&format!("{full}/"))
+                ));
+                out.push_str("    esac\n  done\n");
+                out.push_str("elif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
+                out.push_str(&whole);
+            }
+            out.push_str("else\n  printf 'Nothing to move: %s\\n' \"$src\"\nfi\n");
+        }
+        Action::WriteFile { path, content } => {
+            let (full, parent) = mirror(path, Os::Linux);
+            let dest = sh_backup_path(&full);
+            out.push_str(&format!("target={}\n", sh_quote(path)));
+            out.push_str("if [ -e \"$target\" ] || [ -L \"$target\" ]; then\n");
+            out.push_str(&format!(
+                "  mkdir -p {}\n  mv -- \"$target\" {dest}\n  printf 'The old file is kept as %s\\n' {dest}\nfi\n",
+                sh_backup_path(&parent)
+            ));
+            if content.is_empty() {
+                out.push_str(": > \"$target\"\n");
+            } else if content.ends_with('\n') && !content.contains('\0') {
+                let d = heredoc_delimiter(content);
+                out.push_str(&format!("cat > \"$target\" <<'{d}'\n{content}{d}\n"));
+            } else {
+                out.push_str(&format!("printf '%s' {} > \"$target\"\n", sh_lit(content)));
+            }
+        }
+        Action::Restore { backup } => {
+            let manifest = format!("{}/manifest.json", backup.trim_end_matches('/'));
+            out.push_str(&format!(
+                "printf '%s\\n' {} {} {}\n",
+                sh_lit("Meeting Doctor kept the files it moved in this folder:"),
+                sh_lit(backup),
+                sh_lit("Its manifest.json (below) says where each one was (\"from\") and where it is kept inside the folder (\"to\"). Move them back by hand."),
+            ));
+            out.push_str(&format!(
+                "if [ -f {m} ]; then cat -- {m}; echo; fi\n",
+                m = sh_quote(&manifest)
+            ));
+        }
+        Action::RemoveNftRules {
+            family,
+            table,
+            chain,
+            tag,
+        } => {
+            let (f, t, c) = (sh_quote(family), sh_quote(table), sh_quote(chain));
+            let sed = format!(
+                "s/.*comment \"{}\".*# handle \\([0-9]*\\).*/\\1/p",
+                sed_literal(tag)
+            );
+            out.push_str(&format!(
+                "nft -a list chain {f} {t} {c} | sed -n {} | while read -r h; do nft delete rule {f} {t} {c} handle \"$h\"; done\n",
+                sh_lit(&sed)
+            ));
+        }
+    }
+}
+
+// ───────────────────────────── PowerShell ─────────────────────────────
+
+/// PowerShell ends a single-quoted string at any of these; doubled, each
+/// stands for itself.
+fn ps_single_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}')
+}
+
+/// `'…'` with every single quote doubled. Only for text without control
+/// characters (see [`ps_str`]).
+fn ps_lit(s: &str) -> String {
+    let mut out = String::from("'");
+    for c in s.chars() {
+        if ps_single_quote(c) {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// A PowerShell expression for the string `s`: `'…'`, or, when it holds
+/// control characters (line breaks, tabs), single-quoted pieces joined
+/// with `"`n"`, `"`r"`, `"`t"` and `[char]0x…`, all on one line.
+fn ps_str(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return ps_lit(s);
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut run = String::new();
+    for c in s.chars() {
+        if c.is_control() {
+            if !run.is_empty() {
+                parts.push(ps_lit(&run));
+                run.clear();
+            }
+            parts.push(match c {
+                '\n' => "\"`n\"".into(),
+                '\r' => "\"`r\"".into(),
+                '\t' => "\"`t\"".into(),
+                c => format!("[string][char]0x{:04X}", c as u32),
+            });
+        } else {
+            run.push(c);
+        }
+    }
+    if !run.is_empty() {
+        parts.push(ps_lit(&run));
+    }
+    format!("({})", parts.join(" + "))
+}
+
+/// A `-like` pattern for a keep glob: only `*` is a wildcard.
+fn ps_like(glob: &str) -> String {
+    let mut out = String::new();
+    for c in glob.chars() {
+        if matches!(c, '?' | '[' | ']' | '`') {
+            out.push('`');
+        }
+        out.push(c);
+    }
+    ps_str(&out)
+}
+
+/// A name for `Stop-Process -Name`, which takes wildcards.
+fn ps_wildcard_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if matches!(c, '?' | '[' | ']' | '`' | '*') {
+            out.push('`');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ps_array(items: &[String]) -> String {
+    format!(
+        "@({})",
+        items
+            .iter()
+            .map(|s| ps_str(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// Whether Windows PowerShell 5.1's `& prog arg` passes `arg` to a
+/// program intact (it neither escapes `"` nor doubles a trailing `\`
+/// before the quote it adds, and drops empty arguments).
+fn ps_native_safe(arg: &str) -> bool {
+    !arg.is_empty() && !arg.contains('"') && !arg.ends_with('\\')
+}
+
+/// The script of `powershell.exe [options] -Command SCRIPT`, when the
+/// options change nothing when SCRIPT runs in this shell instead.
+fn inline_powershell(c: &CommandSpec) -> Option<&str> {
+    let prog = c
+        .program
+        .rsplit(['\\', '/'])
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !matches!(
+        prog.as_str(),
+        "powershell.exe" | "powershell" | "pwsh.exe" | "pwsh"
+    ) {
+        return None;
+    }
+    let (script, rest) = c.args.split_last()?;
+    let (flag, options) = rest.split_last()?;
+    if !flag.eq_ignore_ascii_case("-Command") || script == "-" {
+        return None;
+    }
+    let mut it = options.iter();
+    while let Some(o) = it.next() {
+        match o.to_ascii_lowercase().as_str() {
+            "-noprofile" | "-noninteractive" | "-nologo" => {}
+            "-executionpolicy" | "-windowstyle" => {
+                it.next()?;
+            }
+            _ => return None,
+        }
+    }
+    let script = script
+        .strip_prefix("[Console]::OutputEncoding = [Text.Encoding]::UTF8;")
+        .unwrap_or(script);
+    Some(script.trim())
+}
+
+fn ps_env(out: &mut String, c: &CommandSpec) {
+    for (k, v) in &c.env {
+        if sh_name_ok(k) {
+            out.push_str(&format!("$env:{k} = {}\n", ps_str(v)));
+        } else {
+            out.push_str(&format!(
+                "[Environment]::SetEnvironmentVariable({}, {})\n",
+                ps_str(k),
+                ps_str(v)
+            ));
+        }
+    }
+}
+
+/// Runs a program: (the statement, the expression for its exit code:
+/// `$LASTEXITCODE` after `&`, `$p.ExitCode` after `Process.Start`).
+fn ps_native(c: &CommandSpec) -> (String, &'static str) {
+    if c.args.iter().all(|a| ps_native_safe(a)) && !c.program.is_empty() {
+        let mut words = vec!["&".to_string(), ps_str(&c.program)];
+        words.extend(c.args.iter().map(|a| ps_str(a)));
+        (words.join(" "), "$LASTEXITCODE")
+    } else {
+        let line = c
+            .args
+            .iter()
+            .map(|a| windows_quote(a))
+            .collect::<Vec<_>>()
+            .join(" ");
+        (
+            format!(
+                "$p = [Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{{ FileName = {}; Arguments = {}; UseShellExecute = $false }})); $p.WaitForExit()",
+                ps_str(&c.program),
+                ps_str(&line)
+            ),
+            "$p.ExitCode",
+        )
+    }
+}
+
+fn ps_backup_path(p: &str) -> String {
+    if p.is_empty() {
+        "$backup".into()
+    } else {
+        format!("($backup + {})", ps_str(p))
+    }
+}
+
+fn powershell(head: &Header, steps: &[Step]) -> String {
+    let how = if head.admin {
+        vec![
+            "Run it in an administrator PowerShell (right-click Start, then Windows PowerShell (Admin) or Terminal (Admin)): paste all of it and press Enter.".to_string(),
+            format!("Saved as a file ({}.ps1), it must be UTF-8 with BOM.", head.file),
+        ]
+    } else {
+        vec![
+            "Run it in a PowerShell window of the person who uses Zoom, not as administrator (it changes that person's files and settings): paste all of it and press Enter.".to_string(),
+            format!("Saved as a file ({}.ps1), it must be UTF-8 with BOM.", head.file),
+        ]
+    };
+    let moves = moves_files(steps);
+    let mut out = String::new();
+    header(&mut out, head, &how, moves);
+    out.push_str("& {\n$ErrorActionPreference = 'Stop'\ntry {\n");
+    if head.admin {
+        out.push_str("if (-not ([Security.Principal.WindowsPrincipal][Security.Principal.WindowsIdentity]::GetCurrent()).IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { throw 'Run this in an administrator PowerShell (Run as administrator).' }\n");
+    }
+    if moves {
+        out.push_str("$backup = Join-Path $env:USERPROFILE ('meeting-doctor-backup-' + (Get-Date -Format 'yyyyMMdd-HHmmss'))\n");
+        out.push_str("if (Test-Path -LiteralPath $backup) { throw ('The backup folder already exists: ' + $backup) }\n");
+        out.push_str("[void][IO.Directory]::CreateDirectory($backup)\n");
+        out.push_str("Write-Host ('Backup folder: ' + $backup)\n");
+    }
+    let n = steps.len();
+    for (i, step) in steps.iter().enumerate() {
+        out.push_str(&format!(
+            "Write-Host {}\n",
+            ps_str(&step_banner(i, n, &step.title))
+        ));
+        ps_action(&mut out, &step.action);
+    }
+    if moves {
+        out.push_str("Write-Host ('The files that moved are kept in ' + $backup)\n");
+    }
+    out.push_str("Write-Host 'Meeting Doctor: all steps done.'\n");
+    if head.restart {
+        out.push_str("Write-Host 'Restart the computer now to finish.'\n");
+    }
+    out.push_str("} catch {\nWrite-Host ('Meeting Doctor: stopped after an error; the steps after it did not run. ' + $_) -ForegroundColor Red\n}\n}\n");
+    out
+}
+
+fn ps_action(out: &mut String, action: &Action) {
+    match action {
+        Action::Run { command, ok_codes } => {
+            ps_env(out, command);
+            if let Some(script) = inline_powershell(command) {
+                out.push_str(script);
+                out.push('\n');
+                return;
+            }
+            let (run, code) = ps_native(command);
+            let codes = ok_list(ok_codes);
+            let test = if codes.len() == 1 {
+                format!("{code} -ne 0")
+            } else {
+                let list: Vec<String> = codes.iter().map(i32::to_string).collect();
+                format!("@({}) -notcontains {code}", list.join(", "))
+            };
+            out.push_str(&format!(
+                "{run}\nif ({test}) {{ throw ({} + {code}) }}\n",
+                ps_str(&format!("{} exited with code ", command.program))
+            ));
+        }
+        Action::Save { name, command } => {
+            out.push_str(&format!(
+                "Write-Host {}\n",
+                ps_str(&format!("Before: {name} (copy this into the ticket)"))
+            ));
+            ps_env(out, command);
+            let read = match inline_powershell(command) {
+                Some(script) => format!("& {{ {script} }} | Out-Host"),
+                None => match ps_native(command) {
+                    // Piped, so it shows before the next step's banner.
+                    (run, "$LASTEXITCODE") => format!("{run} | Out-Host"),
+                    (run, _) => run,
+                },
+            };
+            out.push_str(&format!(
+                "try {{ {read} }} catch {{ Write-Host ('(could not read it: ' + $_ + ')') }}\n"
+            ));
+        }
+        Action::Quit { names, grace_ms } => {
+            let exes: Vec<String> = names
+                .iter()
+                .filter(|n| ps_native_safe(n) && !n.contains(['*', '?']))
+                .map(|n| {
+                    if n.to_ascii_lowercase().ends_with(".exe") {
+                        n.clone()
+                    } else {
+                        format!("{n}.exe")
+                    }
+                })
+                .collect();
+            let bare: Vec<String> = names
+                .iter()
+                .map(|n| {
+                    let stem = if n.to_ascii_lowercase().ends_with(".exe") {
+                        &n[..n.len() - 4]
+                    } else {
+                        n.as_str()
+                    };
+                    ps_wildcard_escape(stem)
+                })
+                .collect();
+            if !exes.is_empty() {
+                out.push_str(&format!(
+                    "foreach ($n in {}) {{ & {{ $ErrorActionPreference = 'Continue'; & 'taskkill.exe' '/IM' $n 2>&1 | Out-Null }} }}\n",
+                    ps_array(&exes)
+                ));
+            }
+            let secs = grace_ms.div_ceil(1000);
+            if secs > 0 {
+                out.push_str(&format!("Start-Sleep -Seconds {secs}\n"));
+            }
+            out.push_str(&format!(
+                "foreach ($n in {}) {{ Stop-Process -Name $n -Force -ErrorAction SilentlyContinue }}\n",
+                ps_array(&bare)
+            ));
+        }
+        Action::MoveAside { path, keep } => {
+            let (full, parent) = mirror(path, Os::Windows);
+            out.push_str(&format!(
+                "$src = {}\n$dest = {}\n",
+                ps_str(path),
+                ps_backup_path(&full)
+            ));
+            let whole = format!(
+                "[void][IO.Directory]::CreateDirectory({})\nMove-Item -LiteralPath $src -Destination $dest\nWrite-Host ('Moved ' + $src)\n",
+                ps_backup_path(&parent)
+            );
+            if keep.is_empty() {
+                out.push_str("if (Test-Path -LiteralPath $src) {\n");
+                out.push_str(&whole);
+            } else {
+                let tests: Vec<String> = keep
+                    .iter()
+                    .map(|k| format!("$f.Name -notlike {}", ps_like(k)))
+                    .collect();
+                out.push_str("if ((Test-Path -LiteralPath $src -PathType Container) -and -not ((Get-Item -LiteralPath $src -Force).Attributes -band [IO.FileAttributes]::ReparsePoint)) {\n");
+                out.push_str("[void][IO.Directory]::CreateDirectory($dest)\n");
+                out.push_str(&format!(
+                    "foreach ($f in @(Get-ChildItem -LiteralPath $src -Force)) {{ if ({}) {{ Move-Item -LiteralPath $f.FullName -Destination $dest; Write-Host ('Moved ' + $f.FullName) }} else {{ Write-Host ('Kept ' + $f.FullName) }} }}\n",
+                    tests.join(" -and ")
+                ));
+                out.push_str("} elseif (Test-Path -LiteralPath $src) {\n");
+                out.push_str(&whole);
+            }
+            out.push_str("} else {\nWrite-Host ('Nothing to move: ' + $src)\n}\n");
+        }
+        Action::WriteFile { path, content } => {
+            let (full, parent) = mirror(path, Os::Windows);
+            out.push_str(&format!(
+                "$target = {}\n$dest = {}\n",
+                ps_str(path),
+                ps_backup_path(&full)
+            ));
+            out.push_str(&format!(
+                "if (Test-Path -LiteralPath $target) {{\n[void][IO.Directory]::CreateDirectory({})\nMove-Item -LiteralPath $target -Destination $dest\nWrite-Host ('The old file is kept as ' + $dest)\n}}\n",
+                ps_backup_path(&parent)
+            ));
+            out.push_str("$content = @(\n");
+            for line in content.split('\n') {
+                out.push_str(&ps_str(line));
+                out.push('\n');
+            }
+            out.push_str(") -join \"`n\"\n");
+            out.push_str("[IO.File]::WriteAllText($target, $content, (New-Object Text.UTF8Encoding $false))\n");
+        }
+        Action::Restore { backup } => {
+            let manifest = format!("{}\\manifest.json", backup.trim_end_matches(['\\', '/']));
+            out.push_str(&format!(
+                "Write-Host 'Meeting Doctor kept the files it moved in this folder:'\nWrite-Host {}\n",
+                ps_str(backup)
+            ));
+            out.push_str("Write-Host 'Its manifest.json (below) says where each one was (\"from\") and where it is kept inside the folder (\"to\"). Move them back by hand.'\n");
+            out.push_str(&format!(
+                "$manifest = {}\nif (Test-Path -LiteralPath $manifest) {{ Get-Content -LiteralPath $manifest -Encoding UTF8 | Out-Host }}\n",
+                ps_str(&manifest)
+            ));
+        }
+        Action::RemoveNftRules { .. } => {
+            out.push_str(
+                "Write-Host 'nftables rules exist on Linux only: nothing to remove here.'\n",
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::model::{
+        FirewallProfile, FirewallRule, FirewallState, ProxySettings, ZoomInstall,
+    };
+    use crate::fixes::{find, plan, FixEnv};
+    use std::path::{Path, PathBuf};
+    use std::process::{Command, Output};
+
+    /// Strings that break naive quoting.
+    const HOSTILE: &[&str] = &[
+        "",
+        "plain",
+        "a b",
+        "it's",
+        "'",
+        "''",
+        "'; touch pwned; '",
+        "$(touch pwned)",
+        "`touch pwned`",
+        "${HOME}",
+        "a\nb",
+        "\n",
+        "tab\there",
+        "cr\rhere",
+        "Zoë Ångström",
+        "O’Brien ‘x’ ‚y‛",
+        "\\",
+        "back\\slash'",
+        "\"double\"",
+        "*",
+        "~",
+        "-n",
+        "--",
+        "!",
+        "# not a comment",
+        "a;b|c&d>e<f",
+        "}{)(",
+        "if",
+        "x=y",
+        "é'\n'$(x)`y`\\\"",
+    ];
+
+    fn write_exec(path: &Path, text: &str) {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::write(path, text).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    /// `sh -n` (and `bash -n` where bash is): the script parses.
+    fn assert_sh_syntax(script: &str) {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("fix.sh");
+        std::fs::write(&f, script).unwrap();
+        for shell in ["sh", "bash"] {
+            match Command::new(shell).arg("-n").arg(&f).output() {
+                Ok(o) => assert!(
+                    o.status.success(),
+                    "{shell} -n: {}\n{script}",
+                    String::from_utf8_lossy(&o.stderr)
+                ),
+                Err(_) if shell == "bash" => {}
+                Err(e) => panic!("{shell}: {e}"),
+            }
+        }
+    }
+
+    /// Runs `script` with sh in `cwd`, with `home` as HOME and `bin` first
+    /// on PATH.
+    fn run_sh(script: &str, cwd: &Path, home: &Path, bin: Option<&Path>) -> Output {
+        let f = cwd.join("md-script.sh");
+        std::fs::write(&f, script).unwrap();
+        let mut path = std::env::var("PATH").unwrap_or_default();
+        if let Some(b) = bin {
+            path = format!("{}:{path}", b.display());
+        }
+        let out = Command::new("sh")
+            .arg(&f)
+            .current_dir(cwd)
+            .env("HOME", home)
+            .env("PATH", path)
+            .output()
+            .unwrap();
+        std::fs::remove_file(&f).unwrap();
+        out
+    }
+
+    fn text(b: &[u8]) -> String {
+        String::from_utf8_lossy(b).into_owned()
+    }
+
+    /// What a pasted PowerShell script must be: one `& { … }` block, no
+    /// blank line (the console would end the block there), no tab (it
+    /// would complete a name), no other control character.
+    fn assert_paste_safe(ps: &str) {
+        assert!(ps.ends_with("}\n}\n"), "{ps}");
+        let body: Vec<&str> = ps.lines().skip_while(|l| l.starts_with('#')).collect();
+        assert_eq!(body[0], "& {", "{ps}");
+        assert_eq!(body[1], "$ErrorActionPreference = 'Stop'");
+        for l in ps.lines() {
+            assert!(!l.trim().is_empty(), "blank line in\n{ps}");
+            assert!(
+                !l.chars().any(char::is_control),
+                "control character in {l:?}"
+            );
+        }
+        assert!(
+            body.iter().all(|l| !l.starts_with('#')),
+            "comments only in the header"
+        );
+    }
+
+    fn plan_of(id: &str, env: &FixEnv) -> Plan {
+        plan(id, env).unwrap_or_else(|e| panic!("{id} on {:?}: {e}", env.os))
+    }
+
+    fn custom_plan(os: Os, steps: Vec<Step>) -> Plan {
+        Plan {
+            fix: find("dns.use_public").unwrap(),
+            os,
+            steps,
+            needs_admin: false,
+            needs_restart: false,
+            side_effects: vec![],
+            undo: "Move the files back.".into(),
+        }
+    }
+
+    // ─────────────────────────── quoting ───────────────────────────
+
+    #[test]
+    fn sh_quoting_round_trips_any_string_through_a_real_shell() {
+        for s in HOSTILE {
+            for quoted in [sh_lit(s), sh_quote(s)] {
+                let out = Command::new("sh")
+                    .arg("-c")
+                    .arg(format!("printf '%s' {quoted}"))
+                    .current_dir(std::env::temp_dir())
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "{quoted}");
+                assert_eq!(text(&out.stdout), *s, "quoted as {quoted}");
+            }
+        }
+        assert_eq!(sh_lit("it's"), r"'it'\''s'");
+        assert_eq!(
+            sh_quote("'; touch /tmp/pwned; '"),
+            r"''\''; touch /tmp/pwned; '\'''"
+        );
+        assert_eq!(sh_quote("--property=NTP"), "--property=NTP");
+        assert_eq!(sh_quote("a b"), "'a b'");
+        assert_eq!(sh_quote(""), "''");
+        assert_eq!(sh_quote("~"), "'~'");
+        assert_eq!(sh_lit("a\0b"), "'a\u{FFFD}b'");
+        assert_eq!(sh_program("if"), "'if'");
+        assert_eq!(sh_program("x=y"), "'x=y'");
+        assert_eq!(sh_program("/usr/sbin/nft"), "/usr/sbin/nft");
+    }
+
+    #[test]
+    fn sh_commands_keep_argv_and_environment_intact() {
+        for s in HOSTILE {
+            // The child prints its environment value and its argument.
+            let mut c = CommandSpec::new("sh", &["-c", "printf '%s|%s' \"$MD_X\" \"$1\"", "sh", s]);
+            c.env.push(("MD_X".into(), s.to_string()));
+            let line = sh_command(&c);
+            assert!(line.starts_with("MD_X='"), "{line}");
+            let out = Command::new("sh").arg("-c").arg(&line).output().unwrap();
+            assert_eq!(text(&out.stdout), format!("{s}|{s}"), "{line}");
+        }
+        let mut odd = CommandSpec::new("printenv", &["A-B"]);
+        odd.env.push(("A-B".into(), "x y".into()));
+        assert_eq!(sh_command(&odd), "env 'A-B=x y' printenv A-B");
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(sh_command(&odd))
+            .output()
+            .unwrap();
+        assert_eq!(text(&out.stdout), "x y\n");
+    }
+
+    #[test]
+    fn keep_patterns_match_like_the_app_and_take_data_literally() {
+        let check = |glob: &str, name: &str| -> bool {
+            let script = format!(
+                "case {} in {}) echo kept ;; *) echo moved ;; esac",
+                sh_lit(name),
+                sh_case_pattern(glob)
+            );
+            let out = Command::new("sh").arg("-c").arg(&script).output().unwrap();
+            assert!(out.status.success(), "{script}");
+            let kept = text(&out.stdout) == "kept\n";
+            assert_eq!(
+                kept,
+                crate::fixes::apply::glob_match(glob, name),
+                "{glob} vs {name}: {script}"
+            );
+            kept
+        };
+        assert_eq!(sh_case_pattern("*.db-*"), "*.[dD][bB]-*");
+        assert!(check("*.enc.db", "zoomus.enc.db"));
+        assert!(check("*.db", "ZOOMUS.ENC.DB"));
+        assert!(check("*.db-*", "zoomus.db-wal"));
+        assert!(!check("*.db", "zoomus.db-wal"));
+        assert!(!check("*.ini", "cache"));
+        // Only `*` is a wildcard: brackets, `?` and quotes are themselves.
+        assert!(check("it's*[x]?", "it's a [x]?"));
+        assert!(!check("it's*[x]?", "it's a x!"));
+        assert!(!check("$(touch pwned)*", "anything"));
+        assert_eq!(ps_like("*.db"), "'*.db'");
+        assert_eq!(ps_like("it's*[x]?"), "'it''s*`[x`]`?'");
+    }
+
+    #[test]
+    fn process_names_are_exact_patterns() {
+        assert_eq!(pkill_pattern("zoom.us", Os::Macos), r"zoom\.us");
+        assert_eq!(pkill_pattern("a+b(c)", Os::Macos), r"a\+b\(c\)");
+        // Linux compares with the kernel's 15-character name.
+        assert_eq!(
+            pkill_pattern("ZoomWebviewHostExtra", Os::Linux),
+            "ZoomWebviewHost"
+        );
+        assert_eq!(
+            pkill_pattern("ZoomWebviewHostExtra", Os::Macos),
+            "ZoomWebviewHostExtra"
+        );
+        assert_eq!(pkill_pattern("ééééééééé", Os::Linux), "ééééééé");
+    }
+
+    #[test]
+    fn powershell_strings_double_every_single_quote_and_spell_out_control_characters() {
+        assert_eq!(ps_str("plain"), "'plain'");
+        assert_eq!(ps_str(r"C:\Users\Zoë O'Brien"), r"'C:\Users\Zoë O''Brien'");
+        // PowerShell ends a single-quoted string at typographic quotes too.
+        assert_eq!(ps_str("O’Brien ‘x’ ‚y‛"), "'O’’Brien ‘‘x’’ ‚‚y‛‛'");
+        assert_eq!(ps_str("$(evil) `n \"x\""), "'$(evil) `n \"x\"'");
+        assert_eq!(ps_str("a\nb"), "('a' + \"`n\" + 'b')");
+        assert_eq!(ps_str("\r\n"), "(\"`r\" + \"`n\")");
+        assert_eq!(
+            ps_str("x\ty\u{7}"),
+            "('x' + \"`t\" + 'y' + [string][char]0x0007)"
+        );
+        assert_eq!(ps_str(""), "''");
+        for s in HOSTILE {
+            let q = ps_str(s);
+            assert!(!q.chars().any(char::is_control), "{q}");
+        }
+    }
+
+    #[test]
+    fn header_data_cannot_leave_the_comments() {
+        let mut p = custom_plan(
+            Os::Linux,
+            vec![Step::run(
+                "A step\ntouch pwned-title",
+                CommandSpec::new("true", &[]),
+            )],
+        );
+        p.fix.title = "Title\ntouch pwned-header\r\u{2028}x".into();
+        p.fix.why = "Why\n\ntouch pwned-why".into();
+        p.side_effects = vec!["first\ntouch pwned-effect".into()];
+        p.undo = "undo\ntouch pwned-undo".into();
+        let script = export(&p);
+        let head: Vec<&str> = script.lines().take_while(|l| *l != "set -eu").collect();
+        assert!(
+            head.len() > 8 && head.iter().all(|l| l.starts_with('#')),
+            "{script}"
+        );
+        assert!(script.contains("#   touch pwned-header\n"), "{script}");
+        assert_sh_syntax(&script);
+        let dir = tempfile::tempdir().unwrap();
+        let out = run_sh(&script, dir.path(), dir.path(), None);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stdout),
+            "==> [1/1] A step\ntouch pwned-title\nMeeting Doctor: all steps done.\n"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(left.is_empty(), "nothing ran: {left:?}");
+
+        let mut w = p.clone();
+        w.os = Os::Windows;
+        let ps = export(&w);
+        assert_paste_safe(&ps);
+        assert!(ps.contains("Write-Host ('==> [1/1] A step' + \"`n\" + 'touch pwned-title')"));
+    }
+
+    // ─────────────────────────── Windows ───────────────────────────
+
+    const ZOE_EXE: &str = r"C:\Users\Zoë O'Brien\AppData\Roaming\Zoom\bin\Zoom.exe";
+
+    fn windows_env() -> FixEnv {
+        let mut env = FixEnv::bare(Os::Windows, r"C:\Users\Zoë O'Brien");
+        env.vars.insert(
+            "APPDATA".into(),
+            r"C:\Users\Zoë O'Brien\AppData\Roaming".into(),
+        );
+        env.zoom = Some(ZoomInstall {
+            installed: true,
+            path: Some(ZOE_EXE.into()),
+            ..Default::default()
+        });
+        env.firewall = Some(FirewallState {
+            product: "Windows Defender Firewall".into(),
+            zoom_rules: vec![FirewallRule {
+                name: "Block Zoom ’quoted’ $(evil) `n; '".into(),
+                direction: "in".into(),
+                action: "block".into(),
+                enabled: true,
+                program: Some(ZOE_EXE.into()),
+            }],
+            ..Default::default()
+        });
+        env.interface = Some("Ethernet 2 ‘Büro’".into());
+        env.proxy = Some(ProxySettings {
+            source: "HKCU Internet Settings".into(),
+            pac_url: Some("http://wpad/wpad.dat".into()),
+            ..Default::default()
+        });
+        env
+    }
+
+    #[test]
+    fn windows_firewall_runs_the_powershell_in_place_with_its_data_quoted() {
+        let ps = export(&plan_of("firewall.allow_zoom", &windows_env()));
+        assert_paste_safe(&ps);
+        assert!(ps.starts_with("# Meeting Doctor: Let Zoom through this computer's firewall (firewall.allow_zoom)\n# Why: "), "{ps}");
+        assert!(ps.contains("# Run it in an administrator PowerShell"));
+        assert!(ps.contains("# How to undo: Undo removes the two rules"));
+        assert!(ps.contains("#   - The firewall stays on; only Zoom's traffic is let through.\n"));
+        assert!(ps
+            .contains("IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { throw"));
+        assert!(ps.contains(
+            "$env:MD_RULE = 'Block Zoom ’’quoted’’ $(evil) `n; '''\nDisable-NetFirewallRule -DisplayName $env:MD_RULE\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "$env:MD_PROGRAM = 'C:\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe'\n$env:MD_RULE_IN = 'MeetingDoctor-Zoom-In'\n$env:MD_RULE_OUT = 'MeetingDoctor-Zoom-Out'\n$env:MD_GROUP = 'Meeting Doctor'\nforeach ($d in @(@('Inbound', $env:MD_RULE_IN)"
+        ), "{ps}");
+        // We are in PowerShell already: no child PowerShell, no encoding switch.
+        assert!(
+            !ps.contains("powershell.exe") && !ps.contains("OutputEncoding"),
+            "{ps}"
+        );
+        // The data is never part of the code.
+        let code: Vec<&str> = ps
+            .lines()
+            .filter(|l| {
+                !l.starts_with("$env:") && !l.starts_with('#') && !l.starts_with("Write-Host '==>")
+            })
+            .collect();
+        assert!(
+            code.iter()
+                .all(|l| !l.contains("Zoë") && !l.contains("evil")),
+            "{code:?}"
+        );
+        let steps = ps
+            .lines()
+            .filter(|l| l.starts_with("Write-Host '==> ["))
+            .count();
+        assert_eq!(steps, 2);
+    }
+
+    #[test]
+    fn windows_native_programs_are_checked_with_their_ok_codes() {
+        let env = windows_env();
+        let ps = export(&plan_of("clock.sync", &env));
+        assert_paste_safe(&ps);
+        assert!(ps.contains(
+            "& 'net' 'start' 'w32time'\nif (@(0, 2) -notcontains $LASTEXITCODE) { throw ('net exited with code ' + $LASTEXITCODE) }\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "& 'w32tm' '/resync' '/force'\nif ($LASTEXITCODE -ne 0) { throw ('w32tm exited with code ' + $LASTEXITCODE) }\n"
+        ));
+
+        let ps = export(&plan_of("proxy.disable", &env));
+        assert_paste_safe(&ps);
+        // HKCU belongs to the person: not an administrator shell.
+        assert!(
+            ps.contains("not as administrator") && !ps.contains("IsInRole"),
+            "{ps}"
+        );
+        assert!(ps.contains(
+            "Write-Host 'Before: ProxyEnable (copy this into the ticket)'\ntry { & 'reg' 'query' 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' '/v' 'ProxyEnable' | Out-Host } catch {"
+        ), "{ps}");
+        assert!(ps.contains(
+            "& 'reg' 'delete' 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' '/v' 'AutoConfigURL' '/f'\nif (@(0, 1) -notcontains $LASTEXITCODE) {"
+        ));
+
+        let ps = export(&plan_of("dns.use_public", &env));
+        assert_paste_safe(&ps);
+        assert!(ps.contains("$env:MD_IF = 'Ethernet 2 ‘‘Büro’’'\ntry { & { $a = Get-NetAdapter -Name $env:MD_IF"), "{ps}");
+        assert!(ps.contains("$env:MD_DNS = '1.1.1.1,8.8.8.8'\nSet-DnsClientServerAddress -InterfaceAlias $env:MD_IF -ServerAddresses ($env:MD_DNS -split ',')\n"));
+    }
+
+    #[test]
+    fn windows_arguments_powershell_51_would_mangle_go_through_process_start() {
+        assert!(ps_native_safe(
+            r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings"
+        ));
+        assert!(!ps_native_safe("") && !ps_native_safe("a\"b") && !ps_native_safe(r"C:\dir\"));
+        let url = r#"http://wpad/"x y"\"#;
+        let steps = vec![
+            Step::run(
+                "Put the automatic configuration script back",
+                CommandSpec::new(
+                    "reg",
+                    &[
+                        "add",
+                        r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings",
+                        "/v",
+                        "AutoConfigURL",
+                        "/t",
+                        "REG_SZ",
+                        "/d",
+                        url,
+                        "/f",
+                    ],
+                ),
+            ),
+            Step::new(
+                "Move the files back from the backup folder",
+                Action::Restore {
+                    backup: r"C:\Users\Zoë O'Brien\AppData\Local\Meeting Doctor\backups\e1".into(),
+                },
+            ),
+        ];
+        let ps = export_undo(Os::Windows, "Stop using the proxy server", &steps);
+        assert_paste_safe(&ps);
+        assert!(ps.starts_with("# Meeting Doctor: Undo: Stop using the proxy server\n"));
+        assert!(!ps.contains("IsInRole"), "HKCU is the person's own");
+        assert!(ps.contains(
+            r#"$p = [Diagnostics.Process]::Start((New-Object Diagnostics.ProcessStartInfo -Property @{ FileName = 'reg'; Arguments = 'add "HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings" /v AutoConfigURL /t REG_SZ /d "http://wpad/\"x y\"\\" /f'; UseShellExecute = $false })); $p.WaitForExit()
+if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
+"#
+        ), "{ps}");
+        assert!(ps.contains(
+            "Write-Host 'C:\\Users\\Zoë O''Brien\\AppData\\Local\\Meeting Doctor\\backups\\e1'\n"
+        ));
+        assert!(ps.contains("$manifest = 'C:\\Users\\Zoë O''Brien\\AppData\\Local\\Meeting Doctor\\backups\\e1\\manifest.json'\nif (Test-Path -LiteralPath $manifest) { Get-Content -LiteralPath $manifest -Encoding UTF8 | Out-Host }"));
+        let fw = export_undo(
+            Os::Windows,
+            "Let Zoom through",
+            &[Step::run(
+                "Remove the rules Meeting Doctor added",
+                CommandSpec::powershell("Remove-NetFirewallRule -Name $env:MD_RULE_IN"),
+            )],
+        );
+        assert!(
+            fw.contains("IsInRole")
+                && fw.contains("\nRemove-NetFirewallRule -Name $env:MD_RULE_IN\n"),
+            "{fw}"
+        );
+    }
+
+    #[test]
+    fn windows_cache_moves_aside_keeping_settings_and_databases() {
+        let ps = export(&plan_of("zoom.clear_cache", &windows_env()));
+        assert_paste_safe(&ps);
+        assert!(!ps.contains("IsInRole"));
+        assert!(ps.contains("$backup = Join-Path $env:USERPROFILE ('meeting-doctor-backup-' + (Get-Date -Format 'yyyyMMdd-HHmmss'))\nif (Test-Path -LiteralPath $backup) { throw"), "{ps}");
+        assert!(ps.contains(
+            "$src = 'C:\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\data'\n$dest = ($backup + '\\C\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\data')\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "foreach ($f in @(Get-ChildItem -LiteralPath $src -Force)) { if ($f.Name -notlike '*.db' -and $f.Name -notlike '*.db-*' -and $f.Name -notlike '*.ini' -and $f.Name -notlike '*.conf' -and $f.Name -notlike '*.plist') { Move-Item -LiteralPath $f.FullName -Destination $dest;"
+        ), "{ps}");
+        assert!(ps.contains("[void][IO.Directory]::CreateDirectory(($backup + '\\C\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom'))\nMove-Item -LiteralPath $src -Destination $dest\n"));
+        assert!(ps.contains("foreach ($n in @('Zoom.exe', "), "{ps}");
+        assert!(ps.contains("& 'taskkill.exe' '/IM' $n 2>&1 | Out-Null"));
+        assert!(ps.contains("Start-Sleep -Seconds 5\nforeach ($n in @('Zoom', "));
+        assert!(
+            ps.contains("'Zoom Launcher'"),
+            "names with spaces stay whole"
+        );
+        assert!(ps.contains("{ Stop-Process -Name $n -Force -ErrorAction SilentlyContinue }"));
+        assert!(!ps.contains("'Zoom.exe.exe'") && !ps.contains("@('Zoom.exe', 'Zoom')"));
+    }
+
+    #[test]
+    fn windows_file_writes_keep_the_exact_bytes() {
+        let p = custom_plan(
+            Os::Windows,
+            vec![Step::new(
+                "Write it",
+                Action::WriteFile {
+                    path: r"C:\ProgramData\Zoë's\it's [1].conf".into(),
+                    content: "line 'one'\n\n\t$(x)\n".into(),
+                },
+            )],
+        );
+        let ps = export(&p);
+        assert_paste_safe(&ps);
+        assert!(ps.contains(
+            "$target = 'C:\\ProgramData\\Zoë''s\\it''s [1].conf'\n$dest = ($backup + '\\C\\ProgramData\\Zoë''s\\it''s [1].conf')\nif (Test-Path -LiteralPath $target) {\n[void][IO.Directory]::CreateDirectory(($backup + '\\C\\ProgramData\\Zoë''s'))\nMove-Item -LiteralPath $target -Destination $dest\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "$content = @(\n'line ''one'''\n''\n(\"`t\" + '$(x)')\n''\n) -join \"`n\"\n[IO.File]::WriteAllText($target, $content, (New-Object Text.UTF8Encoding $false))\n"
+        ), "{ps}");
+    }
+
+    // ─────────────────────────── macOS ───────────────────────────
+
+    #[test]
+    fn macos_cache_paths_with_accents_and_quotes_are_quoted_exactly() {
+        let env = FixEnv::bare(Os::Macos, "/Users/Zoë Ångström");
+        let p = plan_of("zoom.clear_cache", &env);
+        let sh = export(&p);
+        assert_sh_syntax(&sh);
+        assert!(sh.starts_with(
+            "#!/bin/sh\n# Meeting Doctor: Put Zoom's temporary files aside (zoom.clear_cache)\n"
+        ));
+        assert!(sh.contains("# Run it as the person who uses Zoom, without sudo"));
+        assert!(sh.contains("#   sh meeting-doctor-zoom.clear_cache.sh\n"));
+        assert!(!sh.contains("id -u"));
+        assert!(sh.contains("\nset -eu\n"));
+        assert!(
+            sh.contains("for n in 'zoom\\.us' ZoomOpener 'Zoom Launcher' CptHost caphost aomhost airhost ZoomWebviewHost ZoomClips; do pkill -TERM -i -x -- \"$n\" || true; done\n"),
+            "{sh}"
+        );
+        assert!(sh.contains("; do pkill -TERM -i -x -- \"$n\" || true; done\nsleep 5\nfor n in "));
+        assert!(sh.contains(
+            "src='/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\nif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n  mkdir -p \"$backup\"'/Users/Zoë Ångström/Library/Caches'\n  mv -- \"$src\" \"$backup\"'/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\n"
+        ), "{sh}");
+        assert!(sh.contains(
+            "src='/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\nif [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n  mkdir -p \"$backup\"'/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\n"
+        ), "{sh}");
+        assert!(sh.contains(
+            "      *.[dD][bB] | *.[dD][bB]-* | *.[iI][nN][iI] | *.[cC][oO][nN][fF] | *.[pP][lL][iI][sS][tT]) printf 'Kept %s\\n' \"$f\" ;;\n      *) mv -- \"$f\" \"$backup\"'/Users/Zoë Ångström/Library/Application Support/zoom.us/data/'; printf 'Moved %s\\n' \"$f\" ;;\n"
+        ), "{sh}");
+
+        let quoted = export(&plan_of(
+            "zoom.clear_cache",
+            &FixEnv::bare(Os::Macos, "/Users/Zoë O'Brien"),
+        ));
+        assert_sh_syntax(&quoted);
+        assert!(
+            quoted.contains("src='/Users/Zoë O'\\''Brien/Library/Caches/us.zoom.xos'\n"),
+            "{quoted}"
+        );
+        assert!(quoted.contains(
+            "mv -- \"$src\" \"$backup\"'/Users/Zoë O'\\''Brien/Library/Caches/us.zoom.xos'\n"
+        ));
+    }
+
+    #[test]
+    fn macos_firewall_and_proxy_quote_their_arguments() {
+        let mut env = FixEnv::bare(Os::Macos, "/Users/zoe");
+        env.zoom = Some(ZoomInstall {
+            installed: true,
+            path: Some("/Applications/Zoom's $(x).app/Contents/MacOS/zoom.us".into()),
+            ..Default::default()
+        });
+        env.service = Some("Wi-Fi 'Büro'".into());
+        env.proxy = Some(ProxySettings {
+            source: "scutil --proxy".into(),
+            http: Some("proxy:3128".into()),
+            ..Default::default()
+        });
+        let fw = export(&plan_of("firewall.allow_zoom", &env));
+        assert_sh_syntax(&fw);
+        assert!(
+            fw.contains("# Run it with sudo (as administrator).")
+                && fw.contains("if [ \"$(id -u)\" -ne 0 ]; then")
+        );
+        assert!(fw.contains(
+            "/usr/libexec/ApplicationFirewall/socketfilterfw --getappblocked '/Applications/Zoom'\\''s $(x).app' || true\n"
+        ), "{fw}");
+        assert!(fw.contains("/usr/libexec/ApplicationFirewall/socketfilterfw --unblockapp '/Applications/Zoom'\\''s $(x).app'\n"));
+        let proxy = export(&plan_of("proxy.disable", &env));
+        assert_sh_syntax(&proxy);
+        assert!(
+            proxy.contains("networksetup -setwebproxystate 'Wi-Fi '\\''Büro'\\''' off\n"),
+            "{proxy}"
+        );
+        assert!(proxy.contains("printf '%s\\n' 'Before: web (copy this into the ticket)'\nnetworksetup -getwebproxy 'Wi-Fi '\\''Büro'\\''' || true\n"));
+    }
+
+    // ─────────────────────────── Linux ───────────────────────────
+
+    #[test]
+    fn linux_resolv_conf_is_written_with_a_quoted_here_document() {
+        let mut env = FixEnv::bare(Os::Linux, "/home/zoë");
+        env.linux.resolv_conf = Some(
+            "# Generated by NetworkManager\nsearch corp.example\nnameserver 10.0.0.1\noptions edns0 trust-ad\n".into(),
+        );
+        let p = plan_of("dns.use_public", &env);
+        let sh = export(&p);
+        assert_sh_syntax(&sh);
+        assert!(
+            sh.contains("#   sudo sh meeting-doctor-dns.use_public.sh\n"),
+            "{sh}"
+        );
+        assert!(sh.contains("if [ \"$(id -u)\" -ne 0 ]; then\n  echo 'Run this with sudo (as administrator).' >&2\n  exit 1\nfi\n"));
+        assert!(sh.contains(
+            "backup=\"$HOME/meeting-doctor-backup-$(date +%Y%m%d-%H%M%S)\"\nmkdir -- \"$backup\"\n"
+        ));
+        assert!(sh.contains(
+            "target=/etc/resolv.conf\nif [ -e \"$target\" ] || [ -L \"$target\" ]; then\n  mkdir -p \"$backup\"/etc\n  mv -- \"$target\" \"$backup\"/etc/resolv.conf\n"
+        ), "{sh}");
+        assert!(sh.contains(
+            "cat > \"$target\" <<'MD_EOF'\n# Written by Meeting Doctor (fix dns.use_public); the old file is in its backup folder.\n# Generated by NetworkManager\nsearch corp.example\noptions edns0 trust-ad\nnameserver 1.1.1.1\nnameserver 8.8.8.8\nMD_EOF\n"
+        ), "{sh}");
+    }
+
+    #[test]
+    fn linux_network_manager_names_and_nft_sets_are_quoted() {
+        let mut env = FixEnv::bare(Os::Linux, "/home/zoë");
+        env.linux.network_manager = true;
+        env.linux.nm_connection = Some("Café 'Guest' $(reboot) `id`".into());
+        let sh = export(&plan_of("dns.use_public", &env));
+        assert_sh_syntax(&sh);
+        assert!(sh.contains(
+            "nmcli connection modify 'Café '\\''Guest'\\'' $(reboot) `id`' ipv4.dns '1.1.1.1 8.8.8.8' ipv4.ignore-auto-dns yes\n"
+        ), "{sh}");
+        assert!(sh.contains("nmcli -g ipv4.dns,ipv4.ignore-auto-dns connection show 'Café '\\''Guest'\\'' $(reboot) `id`' || true\n"));
+
+        env.firewall = Some(FirewallState {
+            product: "nftables".into(),
+            profiles: vec![FirewallProfile {
+                name: "inet filter output".into(),
+                enabled: true,
+                default_inbound: None,
+                default_outbound: Some("drop".into()),
+            }],
+            ..Default::default()
+        });
+        let fw = export(&plan_of("firewall.allow_zoom", &env));
+        assert_sh_syntax(&fw);
+        assert!(fw.contains(
+            "nft insert rule inet filter output tcp dport '{' 443, 8801-8802 '}' accept comment '\"meeting-doctor-zoom\"'\n"
+        ), "{fw}");
+
+        let mut ufw = env.clone();
+        ufw.firewall.as_mut().unwrap().product = "ufw".into();
+        let u = export(&plan_of("firewall.allow_zoom", &ufw));
+        assert_sh_syntax(&u);
+        assert!(u.contains("ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom\n"), "{u}");
+    }
+
+    #[test]
+    fn linux_undo_removes_tagged_nft_rules_and_points_at_the_backup() {
+        let steps = vec![
+            Step::new(
+                "Remove Meeting Doctor's rules from inet filter output",
+                Action::RemoveNftRules {
+                    family: "inet".into(),
+                    table: "filter".into(),
+                    chain: "output".into(),
+                    tag: "meeting-doctor-zoom".into(),
+                },
+            ),
+            Step::new(
+                "Move the files back from the backup folder",
+                Action::Restore {
+                    backup: "/home/zoë/.local/share/meeting-doctor/backups/e 1".into(),
+                },
+            ),
+        ];
+        let sh = export_undo(
+            Os::Linux,
+            "Let Zoom through this computer's firewall",
+            &steps,
+        );
+        assert_sh_syntax(&sh);
+        assert!(sh.starts_with(
+            "#!/bin/sh\n# Meeting Doctor: Undo: Let Zoom through this computer's firewall\n"
+        ));
+        assert!(sh.contains("sudo sh meeting-doctor-undo.sh"));
+        assert!(sh.contains(
+            "nft -a list chain inet filter output | sed -n 's/.*comment \"meeting-doctor-zoom\".*# handle \\([0-9]*\\).*/\\1/p' | while read -r h; do nft delete rule inet filter output handle \"$h\"; done\n"
+        ), "{sh}");
+        assert!(sh.contains("'/home/zoë/.local/share/meeting-doctor/backups/e 1'"));
+        assert!(sh.contains("if [ -f '/home/zoë/.local/share/meeting-doctor/backups/e 1/manifest.json' ]; then cat -- '/home/zoë/.local/share/meeting-doctor/backups/e 1/manifest.json'; echo; fi\n"));
+        assert!(!sh.contains("backup=\""), "undo moves nothing itself");
+
+        // Run it against a fake nft that lists a chain and records deletions
+        // (the root check is for the real thing, so it is taken out).
+        let dir = tempfile::tempdir().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let log = dir.path().join("nft.log");
+        write_exec(
+            &bin.join("nft"),
+            &format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$*\" >> {}\nif [ \"$1\" = -a ]; then printf '%s\\n' 'table inet filter {{' '\tchain output {{ # handle 2' '\t\tudp dport {{ 3478, 8801-8810 }} accept comment \"meeting-doctor-zoom\" # handle 7' '\t\tudp dport 8801 drop # handle 3' '\t\ttcp dport 443 accept comment \"meeting-doctor-zoom\" # handle 18' '\t}}' '}}'; fi\n",
+                sh_lit(&log.to_string_lossy())
+            ),
+        );
+        let backup = dir.path().join("backups").join("e 1");
+        std::fs::create_dir_all(&backup).unwrap();
+        std::fs::write(backup.join("manifest.json"), "{\"fix\":\"x\",\"items\":[]}").unwrap();
+        let mut steps = steps;
+        steps[1].action = Action::Restore {
+            backup: backup.to_string_lossy().into_owned(),
+        };
+        let script = export_undo(Os::Linux, "Let Zoom through", &steps)
+            .replace("if [ \"$(id -u)\" -ne 0 ]; then", "if false; then");
+        let out = run_sh(&script, dir.path(), dir.path(), Some(&bin));
+        assert!(out.status.success(), "{}\n{script}", text(&out.stderr));
+        assert_eq!(
+            std::fs::read_to_string(&log).unwrap(),
+            "-a list chain inet filter output\ndelete rule inet filter output handle 7\ndelete rule inet filter output handle 18\n"
+        );
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains(&format!("{}\n", backup.display())),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("{\"fix\":\"x\",\"items\":[]}\n"),
+            "{stdout}"
+        );
+    }
+
+    /// The real thing: Zoom's cache in a home folder whose name is hostile
+    /// moves into the backup folder; settings and databases stay.
+    #[test]
+    fn linux_clear_cache_script_really_moves_the_cache_and_keeps_the_rest() {
+        let root = tempfile::tempdir().unwrap();
+        let home = root
+            .path()
+            .join("Zoë O'Brien $(touch pwned) `touch pwned2`");
+        let data = home.join(".zoom").join("data");
+        std::fs::create_dir_all(data.join("logs")).unwrap();
+        let files: &[(&str, bool)] = &[
+            ("cache.tmp", false),
+            ("avatar 1.png", false),
+            (".hidden-cache", false),
+            ("it's $(touch pwned3); `x`", false),
+            ("line\nbreak", false),
+            ("zoomus.enc.db", true),
+            ("zoomus.enc.db-wal", true),
+            ("viper.ini", true),
+            ("Settings.INI", true),
+            ("zoom.conf", true),
+        ];
+        for (name, _) in files {
+            std::fs::write(data.join(name), name).unwrap();
+        }
+        std::fs::write(data.join("logs").join("zoom.log"), "log").unwrap();
+        let cache = home.join(".cache").join("zoom");
+        std::fs::create_dir_all(&cache).unwrap();
+        std::fs::write(cache.join("blob"), "b").unwrap();
+
+        let bin = root.path().join("bin");
+        std::fs::create_dir(&bin).unwrap();
+        let log = root.path().join("calls.log");
+        // pkill exits 1 when nothing matched, as the real one does.
+        for (fake, code) in [("pkill", 1), ("sleep", 0)] {
+            write_exec(
+                &bin.join(fake),
+                &format!(
+                    "#!/bin/sh\nprintf '%s\\n' \"{fake} $*\" >> {}\nexit {code}\n",
+                    sh_lit(&log.to_string_lossy())
+                ),
+            );
+        }
+
+        let env = FixEnv::bare(Os::Linux, &home.to_string_lossy());
+        let p = plan_of("zoom.clear_cache", &env);
+        let script = export(&p);
+        assert_sh_syntax(&script);
+        let out = run_sh(&script, root.path(), &home, Some(&bin));
+        assert!(
+            out.status.success(),
+            "{}\n{}\n{script}",
+            text(&out.stdout),
+            text(&out.stderr)
+        );
+
+        // No injection anywhere.
+        for bad in ["pwned", "pwned2", "pwned3", "x"] {
+            assert!(!root.path().join(bad).exists(), "{bad} was created");
+            assert!(!home.join(bad).exists(), "{bad} was created");
+        }
+        // Quit asked (TERM), waited, forced (KILL), by exact name.
+        let calls = std::fs::read_to_string(&log).unwrap();
+        assert!(calls.contains("pkill -TERM -i -x -- Zoom\n"), "{calls}");
+        assert!(
+            calls.contains("sleep 5\npkill -KILL -i -x -- Zoom\n"),
+            "{calls}"
+        );
+
+        let backups: Vec<PathBuf> = std::fs::read_dir(&home)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("meeting-doctor-backup-")
+            })
+            .collect();
+        assert_eq!(backups.len(), 1, "one dated backup folder");
+        let kept_in = |p: &Path| backups[0].join(p.strip_prefix("/").unwrap());
+        for (name, stays) in files {
+            assert_eq!(data.join(name).exists(), *stays, "{name} in place");
+            let moved = kept_in(&data).join(name);
+            assert_eq!(moved.exists(), !*stays, "{name} in the backup");
+            if !stays {
+                assert_eq!(std::fs::read_to_string(moved).unwrap(), *name);
+            }
+        }
+        assert!(!data.join("logs").exists());
+        assert_eq!(
+            std::fs::read_to_string(kept_in(&data).join("logs").join("zoom.log")).unwrap(),
+            "log"
+        );
+        assert!(!cache.exists());
+        assert_eq!(
+            std::fs::read_to_string(kept_in(&cache).join("blob")).unwrap(),
+            "b"
+        );
+        let stdout = text(&out.stdout);
+        assert!(
+            stdout.contains("Nothing to move: "),
+            "the Flatpak folders are absent: {stdout}"
+        );
+        assert!(
+            stdout.ends_with("Meeting Doctor: all steps done.\n"),
+            "{stdout}"
+        );
+
+        // Run again within the same second: the backup folder is not reused.
+        let again = run_sh(&script, root.path(), &home, Some(&bin));
+        let n = std::fs::read_dir(&home)
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with("meeting-doctor-backup-")
+            })
+            .count();
+        assert!(again.status.success() && n == 2 || !again.status.success() && n == 1);
+    }
+
+    /// Hostile paths and contents, save steps, ok codes, and stopping at the
+    /// first failure, run for real.
+    #[test]
+    fn hostile_values_are_only_ever_data_and_the_script_stops_at_the_first_error() {
+        let root = tempfile::tempdir().unwrap();
+        let r = root.path().to_string_lossy().into_owned();
+        let dir = root.path().join("etc $(touch pwned) 'q'");
+        std::fs::create_dir(&dir).unwrap();
+        let conf = dir.join("it's; touch pwned; '$(touch x)`touch y`\n.conf");
+        std::fs::write(&conf, "old contents\n").unwrap();
+        let content = format!(
+            "a '; touch {r}/pwned; ' line\n'; touch /tmp/pwned; '\n$(touch x) and `touch y` and $HOME\nMD_EOF\n\\ backslash \\n\n"
+        );
+        let tmp_pwned_before = Path::new("/tmp/pwned").exists();
+        let other = dir.join("no-newline");
+        let steps = vec![
+            Step::new(
+                "Note it",
+                Action::Save {
+                    name: "it's".into(),
+                    command: CommandSpec {
+                        program: "printf".into(),
+                        args: vec!["[%s]\\n".into(), "$(touch x) 'q'".into()],
+                        env: vec![("MD_IGNORED".into(), "'; touch pwned; '".into())],
+                    },
+                },
+            ),
+            Step::new(
+                "A save that fails is only shown",
+                Action::Save {
+                    name: "missing".into(),
+                    command: CommandSpec::new("sh", &["-c", "exit 4"]),
+                },
+            ),
+            Step::new(
+                "Write the file",
+                Action::WriteFile {
+                    path: conf.to_string_lossy().into_owned(),
+                    content: content.clone(),
+                },
+            ),
+            Step::new(
+                "Write one without a final newline",
+                Action::WriteFile {
+                    path: other.to_string_lossy().into_owned(),
+                    content: "no newline $(touch x)".into(),
+                },
+            ),
+            Step::new(
+                "Exit 3 means nothing to do",
+                Action::Run {
+                    command: CommandSpec::new("sh", &["-c", "exit 3"]),
+                    ok_codes: vec![3],
+                },
+            ),
+            Step::new(
+                "This one fails",
+                Action::Run {
+                    command: CommandSpec::new("sh", &["-c", "exit 5"]),
+                    ok_codes: vec![3],
+                },
+            ),
+            Step::new(
+                "Never reached",
+                Action::WriteFile {
+                    path: dir.join("never").to_string_lossy().into_owned(),
+                    content: "x\n".into(),
+                },
+            ),
+        ];
+        let script = export(&custom_plan(Os::Linux, steps));
+        assert_sh_syntax(&script);
+        assert!(
+            script.contains("<<'MD_EOF_1'\n"),
+            "MD_EOF is in the content: {script}"
+        );
+        let out = run_sh(&script, root.path(), root.path(), None);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(5), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("Before: it's (copy this into the ticket)\n[$(touch x) 'q']\n"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("==> [6/7] This one fails\n") && !stdout.contains("Never reached"));
+        assert!(
+            stderr.contains("sh exited with code 5")
+                && stderr.contains("stopped after an error (exit code 5)"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&conf).unwrap(), content);
+        assert_eq!(
+            std::fs::read_to_string(&other).unwrap(),
+            "no newline $(touch x)"
+        );
+        assert!(!dir.join("never").exists());
+        for bad in ["pwned", "x", "y"] {
+            assert!(!root.path().join(bad).exists(), "{bad} was created");
+        }
+        assert!(tmp_pwned_before || !Path::new("/tmp/pwned").exists());
+        // The old file is in the backup folder, under its full path.
+        let backup = std::fs::read_dir(root.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("meeting-doctor-backup-")
+            })
+            .expect("a backup folder");
+        let old = backup.join(conf.strip_prefix("/").unwrap());
+        assert_eq!(std::fs::read_to_string(old).unwrap(), "old contents\n");
+    }
+
+    #[test]
+    fn every_fix_exports_on_every_os() {
+        for os in [Os::Windows, Os::Macos, Os::Linux] {
+            let home = match os {
+                Os::Windows => r"C:\Users\Zoë O'Brien",
+                Os::Macos => "/Users/Zoë O'Brien",
+                Os::Linux => "/home/zoë o'brien",
+            };
+            let mut env = FixEnv::bare(os, home);
+            env.interface = Some("en0 'x'".into());
+            env.service = Some("Wi-Fi 'x'".into());
+            env.proxy = Some(ProxySettings {
+                source: "GNOME".into(),
+                http: Some("p:3128".into()),
+                ..Default::default()
+            });
+            env.firewall = Some(FirewallState {
+                product: "ufw".into(),
+                ..Default::default()
+            });
+            env.linux.resolved = true;
+            env.linux.network_manager = true;
+            env.linux.nm_connection = Some("Wired 'x'".into());
+            env.linux.timedatectl = true;
+            for fix in crate::fixes::catalog() {
+                let Ok(p) = plan(&fix.id, &env) else { continue };
+                let s = export(&p);
+                let n = p.steps.len();
+                for (i, step) in p.steps.iter().enumerate() {
+                    let banner = step_banner(i, n, &step.title);
+                    let shown = match os {
+                        Os::Windows => format!("Write-Host {}\n", ps_str(&banner)),
+                        _ => format!("printf '%s\\n' {}\n", sh_lit(&banner)),
+                    };
+                    assert!(s.contains(&shown), "{} {os:?}: {shown}", fix.id);
+                }
+                if os == Os::Windows {
+                    assert_paste_safe(&s);
+                } else {
+                    assert_sh_syntax(&s);
+                }
+                assert_eq!(
+                    s.contains("IsInRole") || s.contains("id -u"),
+                    p.needs_admin,
+                    "{} {os:?}",
+                    fix.id
+                );
+            }
+        }
+    }
+}
