@@ -120,6 +120,8 @@ struct CauseView {
     quality_only: bool,
     explanation: String,
     evidence: Vec<String>,
+    /// Titles of the catalog fixes for this cause, in repair order.
+    fixes: Vec<String>,
     steps: Vec<(String, String)>,
 }
 
@@ -221,6 +223,11 @@ impl View {
                 quality_only: c.quality_only,
                 explanation: c.explanation.clone(),
                 evidence: c.evidence.clone(),
+                fixes: crate::fixes::catalog()
+                    .into_iter()
+                    .filter(|f| c.fixes.contains(&f.id))
+                    .map(|f| f.title)
+                    .collect(),
                 steps: c
                     .steps
                     .iter()
@@ -304,7 +311,35 @@ impl View {
 /// has them, else the entry itself.
 fn fix_line(v: &Value) -> String {
     let s = |k: &str| v.get(k).and_then(Value::as_str);
-    match (s("title").or(s("id")), s("outcome").or(s("status"))) {
+    let changes: Vec<String> = v
+        .pointer("/verification/checks")
+        .and_then(Value::as_array)
+        .map(|checks| {
+            checks
+                .iter()
+                .filter_map(|c| {
+                    Some(format!(
+                        "{} {} → {}",
+                        c.get("title")?.as_str()?,
+                        c.get("before").and_then(Value::as_str).unwrap_or("not run"),
+                        c.get("after")?.as_str()?
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = s("outcome").or(s("status")).map(|o| match o {
+        "applied" => "done",
+        "failed" => "did not work",
+        "declined" => "declined at the administrator prompt",
+        "cancelled" => "cancelled",
+        "not_authorized" => "not allowed for this account",
+        "timed_out" => "no answer at the administrator prompt",
+        "not_applicable" => "not possible on this computer",
+        other => other,
+    });
+    match (s("title").or(s("id")), status) {
+        (Some(t), Some(o)) if !changes.is_empty() => format!("{t}: {o} ({})", changes.join(", ")),
         (Some(t), Some(o)) => format!("{t}: {o}"),
         (Some(t), None) => t.to_string(),
         _ => v.to_string(),
@@ -1335,6 +1370,9 @@ fn markdown(v: &View) -> String {
             let ids: Vec<String> = c.evidence.iter().map(|e| md_code(e)).collect();
             let _ = writeln!(o, "Evidence: {}\n", ids.join(", "));
         }
+        if !c.fixes.is_empty() {
+            let _ = writeln!(o, "Meeting Doctor can try: {}\n", c.fixes.join("; "));
+        }
         if !c.steps.is_empty() {
             let _ = writeln!(o, "What to do:\n");
             md_steps(&mut o, &c.steps);
@@ -1518,6 +1556,13 @@ fn text(v: &View) -> String {
                 &hang,
             ));
         }
+        if !c.fixes.is_empty() {
+            o.push_str(&wrap(
+                &format!("Meeting Doctor can try: {}", c.fixes.join("; ")),
+                &hang,
+                &hang,
+            ));
+        }
         if !c.steps.is_empty() {
             let _ = writeln!(o, "{hang}What to do:");
             text_steps(&mut o, &c.steps, &hang);
@@ -1697,6 +1742,13 @@ fn html(v: &View) -> String {
                 .map(|e| format!("<code>{}</code>", esc(e)))
                 .collect();
             let _ = writeln!(o, "<p class=\"evidence\">Evidence: {}</p>", ids.join(", "));
+        }
+        if !c.fixes.is_empty() {
+            let _ = writeln!(
+                o,
+                "<p class=\"fixes\">Meeting Doctor can try: {}</p>",
+                esc(&c.fixes.join("; "))
+            );
         }
         if !c.steps.is_empty() {
             o.push_str("<h4>What to do</h4>\n");
