@@ -601,6 +601,29 @@ pub fn nft_spec() -> CommandSpec {
     CommandSpec::new("nft", &["-j", "list", "ruleset"]).c_locale()
 }
 
+/// The ports of an nft match's right side: a number, a set of numbers and
+/// ranges (`{ 3478, 8801-8810 }`), or a range.
+fn nft_ports(v: &Value) -> Vec<u16> {
+    let one = |v: &Value| -> Vec<u16> {
+        if let Some(p) = v.as_u64().and_then(|p| u16::try_from(p).ok()) {
+            return vec![p];
+        }
+        match v.get("range").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([lo, hi]) => match (lo.as_u64(), hi.as_u64()) {
+                (Some(lo), Some(hi)) if lo <= hi && hi <= 65535 && hi - lo <= 4096 => {
+                    (lo as u16..=hi as u16).collect()
+                }
+                _ => vec![],
+            },
+            _ => vec![],
+        }
+    };
+    match v.get("set").and_then(Value::as_array) {
+        Some(items) => items.iter().flat_map(one).collect(),
+        None => one(v),
+    }
+}
+
 pub fn parse_nft_ruleset(text: &str) -> Result<FirewallState, ParseError> {
     const TOOL: &str = "nft -j list ruleset";
     let v = json(TOOL, text)?;
@@ -610,6 +633,11 @@ pub fn parse_nft_ruleset(text: &str) -> Result<FirewallState, ParseError> {
         .ok_or_else(|| ParseError::new(TOOL, "no \"nftables\" list"))?;
     let mut profiles = Vec::new();
     let mut rules = Vec::new();
+    // Ports an earlier rule of the same chain already accepts, by
+    // (family, table, chain, protocol): a later drop cannot touch them
+    // (Meeting Doctor's own allow rule goes first for that reason).
+    let mut accepted: std::collections::HashSet<(String, String, String, String, u16)> =
+        std::collections::HashSet::new();
     for item in items {
         if let Some(c) = item.get("chain") {
             if let Some(hook) = str_field(c, "hook").filter(|h| matches!(*h, "input" | "output")) {
@@ -638,30 +666,40 @@ pub fn parse_nft_ruleset(text: &str) -> Result<FirewallState, ParseError> {
                     .into_iter()
                     .find(|k| e.get(k).is_some())
             });
-            let ports: Vec<u16> = exprs
-                .iter()
-                .filter_map(|e| e.get("match"))
-                .filter(|m| {
-                    m.pointer("/left/payload/field").and_then(Value::as_str) == Some("dport")
-                })
-                .flat_map(|m| match m.get("right") {
-                    Some(Value::Number(n)) => n
-                        .as_u64()
-                        .and_then(|p| u16::try_from(p).ok())
-                        .into_iter()
-                        .collect::<Vec<_>>(),
-                    Some(Value::Object(o)) => o
-                        .get("set")
-                        .and_then(Value::as_array)
-                        .map(|s| {
-                            s.iter()
-                                .filter_map(|p| p.as_u64().and_then(|p| u16::try_from(p).ok()))
-                                .collect()
-                        })
-                        .unwrap_or_default(),
-                    _ => vec![],
-                })
-                .collect();
+            let dport = exprs.iter().filter_map(|e| e.get("match")).find(|m| {
+                m.pointer("/left/payload/field").and_then(Value::as_str) == Some("dport")
+            });
+            let proto = dport
+                .and_then(|m| m.pointer("/left/payload/protocol"))
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let ports: Vec<u16> = dport
+                .and_then(|m| m.get("right"))
+                .map(nft_ports)
+                .unwrap_or_default();
+            let chain_key = |p: u16| {
+                (
+                    str_field(r, "family").unwrap_or("").to_string(),
+                    str_field(r, "table").unwrap_or("").to_string(),
+                    str_field(r, "chain").unwrap_or("").to_string(),
+                    proto.clone(),
+                    p,
+                )
+            };
+            if verdict == Some("accept") {
+                for p in &ports {
+                    accepted.insert(chain_key(*p));
+                }
+            }
+            let ports: Vec<u16> = if verdict == Some("accept") {
+                ports
+            } else {
+                ports
+                    .into_iter()
+                    .filter(|p| !accepted.contains(&chain_key(*p)))
+                    .collect()
+            };
             if let Some(verdict) = verdict {
                 if ports.iter().any(|p| is_zoom_port(*p)) {
                     rules.push(FirewallRule {
@@ -1529,5 +1567,52 @@ mod tests {
             flatpak_zoom_spec().display(),
             "flatpak list --app --columns=application,version,arch,installation"
         );
+    }
+}
+
+#[cfg(test)]
+mod nft_order_tests {
+    use super::*;
+
+    fn rule(chain: &str, right: &str, verdict: &str) -> String {
+        format!(
+            r#"{{"rule": {{"family": "inet", "table": "filter", "chain": "{chain}", "handle": 1, "expr": [{{"match": {{"op": "==", "left": {{"payload": {{"protocol": "udp", "field": "dport"}}}}, "right": {right}}}}}, {{"{verdict}": null}}]}}}}"#
+        )
+    }
+
+    #[test]
+    fn a_drop_behind_an_earlier_accept_for_the_same_ports_does_not_block() {
+        let allow = rule(
+            "output",
+            r#"{"set": [3478, {"range": [8801, 8810]}]}"#,
+            "accept",
+        );
+        let text = |rules: &[String]| {
+            format!(
+                r#"{{"nftables": [{{"chain": {{"family": "inet", "table": "filter", "name": "output", "hook": "output", "policy": "accept"}}}}, {}]}}"#,
+                rules.join(", ")
+            )
+        };
+        // The drop alone blocks.
+        let fw = parse_nft_ruleset(&text(&[rule("output", "8801", "drop")])).unwrap();
+        assert_eq!(fw.zoom_rules.len(), 1);
+        assert_eq!(fw.zoom_rules[0].action, "block");
+        // Behind an accept of the same ports (Meeting Doctor's rule), it does not.
+        let fw = parse_nft_ruleset(&text(&[
+            allow.clone(),
+            rule("output", r#"{"set": [3478, 8801]}"#, "drop"),
+        ]))
+        .unwrap();
+        assert!(
+            fw.zoom_rules.iter().all(|r| r.action == "allow"),
+            "{:?}",
+            fw.zoom_rules
+        );
+        // A port the accept does not cover still blocks; so does a drop before it.
+        let fw =
+            parse_nft_ruleset(&text(&[allow.clone(), rule("output", "3479", "drop")])).unwrap();
+        assert!(fw.zoom_rules.iter().any(|r| r.action == "block"));
+        let fw = parse_nft_ruleset(&text(&[rule("output", "8801", "drop"), allow])).unwrap();
+        assert!(fw.zoom_rules.iter().any(|r| r.action == "block"));
     }
 }

@@ -553,15 +553,8 @@ pub fn move_aside(
     let sources: Vec<PathBuf> = if keep.is_empty() || !meta.is_dir() {
         vec![path.to_path_buf()]
     } else {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(path)?
-            .filter_map(Result::ok)
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                !keep.iter().any(|k| glob_match(k, &name))
-            })
-            .map(|e| e.path())
-            .collect();
-        v.sort();
+        let mut v = Vec::new();
+        to_move(path, keep, &mut v)?;
         v
     };
     let mut m = read_manifest(backup)?;
@@ -583,6 +576,39 @@ pub fn move_aside(
         moved += 1;
     }
     Ok(moved)
+}
+
+/// The entries of folder `dir` to move: those not matching `keep`; a
+/// folder that holds a kept file somewhere inside is not moved whole but
+/// looked into, so kept files stay where they are at any depth.
+fn to_move(dir: &Path, keep: &[String], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<std::fs::DirEntry> =
+        std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if keep.iter().any(|k| glob_match(k, &name)) {
+            continue;
+        }
+        let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+        if is_dir && holds_kept(&e.path(), keep) {
+            to_move(&e.path(), keep, out)?;
+        } else {
+            out.push(e.path());
+        }
+    }
+    Ok(())
+}
+
+fn holds_kept(dir: &Path, keep: &[String]) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    rd.filter_map(Result::ok).any(|e| {
+        let name = e.file_name().to_string_lossy().into_owned();
+        keep.iter().any(|k| glob_match(k, &name))
+            || (e.file_type().map(|t| t.is_dir()).unwrap_or(false) && holds_kept(&e.path(), keep))
+    })
 }
 
 fn write_file(path: &Path, content: &str, backup: &Path, fix: &str) -> std::io::Result<()> {
@@ -782,6 +808,28 @@ mod tests {
         assert!(!glob_match("*.db", "zoomus.db-wal"));
         assert!(!glob_match("*.ini", "cache"));
         assert!(glob_match("a*b*c", "axxbyyc") && !glob_match("a*b*c", "axxc"));
+    }
+
+    #[test]
+    fn kept_files_stay_at_any_depth() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("data");
+        std::fs::create_dir_all(data.join("acct 1/sub")).unwrap();
+        std::fs::create_dir_all(data.join("cache")).unwrap();
+        std::fs::write(data.join("acct 1/sub/chat.enc.db"), "db").unwrap();
+        std::fs::write(data.join("acct 1/tmp.bin"), "t").unwrap();
+        std::fs::write(data.join("cache/x"), "x").unwrap();
+        let keep = vec!["*.db".to_string()];
+        let n = move_aside(&data, &keep, &d.path().join("backup"), "zoom.clear_cache").unwrap();
+        assert_eq!(n, 2);
+        assert!(data.join("acct 1/sub/chat.enc.db").exists());
+        assert!(!data.join("acct 1/tmp.bin").exists() && !data.join("cache").exists());
+        assert_eq!(restore(&d.path().join("backup")).unwrap(), 2);
+        assert_eq!(
+            std::fs::read_to_string(data.join("acct 1/tmp.bin")).unwrap(),
+            "t"
+        );
+        assert_eq!(std::fs::read_to_string(data.join("cache/x")).unwrap(), "x");
     }
 
     #[test]

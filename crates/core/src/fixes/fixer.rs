@@ -157,7 +157,9 @@ impl Fixer {
         Ok(Preview::of(&plan(id, &self.env), &fix, self.env.os))
     }
 
-    fn needs_prompt(&self, needs_admin: bool) -> bool {
+    /// Whether applying (or undoing) a change with this `needs_admin`
+    /// goes through the system's administrator prompt.
+    pub fn needs_prompt(&self, needs_admin: bool) -> bool {
         match self.elevation {
             ElevationMode::Always => needs_admin,
             ElevationMode::Never => false,
@@ -288,34 +290,35 @@ impl Fixer {
                 ))
             }
         };
-        let status =
-            match elevate::outcome(self.env.os, &out) {
-                Elevation::Declined => {
-                    return Ok(outcome(
-                        fix,
-                        title,
-                        OutcomeStatus::Declined,
-                        "You said no to the administrator prompt, so nothing was changed.".into(),
-                    ))
-                }
-                Elevation::NotAuthorized { message } => return Ok(outcome(
+        let status = match elevate::outcome(self.env.os, &out) {
+            Elevation::Declined => {
+                return Ok(outcome(
+                    fix,
+                    title,
+                    OutcomeStatus::Declined,
+                    "You said no to the administrator prompt, so nothing was changed.".into(),
+                ))
+            }
+            Elevation::NotAuthorized { message } => {
+                return Ok(outcome(
                     fix,
                     title,
                     OutcomeStatus::NotAuthorized,
                     format!(
                         "This account may not make this change ({message}). Ask an administrator."
                     ),
-                )),
-                Elevation::Failed { message } => {
-                    return Ok(outcome(
-                        fix,
-                        title,
-                        OutcomeStatus::Failed,
-                        format!("The administrator prompt could not be used: {message}"),
-                    ))
-                }
-                Elevation::Ran { code } => code,
-            };
+                ))
+            }
+            Elevation::Failed { message } => {
+                return Ok(outcome(
+                    fix,
+                    title,
+                    OutcomeStatus::Failed,
+                    format!("The administrator prompt could not be used: {message}"),
+                ))
+            }
+            Elevation::Ran { code } => code,
+        };
         let records = self.journal.read()?.records;
         let steps: Vec<StepResult> = records
             .iter()
@@ -345,11 +348,18 @@ impl Fixer {
             } if *e == entry && undoing => Some(message.clone()),
             _ => None,
         });
-        let ok = status == elevate::CHILD_OK;
+        // Success is what the journal records, not only an exit code.
+        let recorded_ok = records.iter().any(|r| match r {
+            Record::End { entry: e, ok, .. } if !undoing => *e == entry && *ok,
+            Record::UndoEnd { entry: e, ok, .. } if undoing => *e == entry && *ok,
+            _ => false,
+        });
+        let ok = status == elevate::CHILD_OK && recorded_ok;
         let message = match (ok, end_message.flatten()) {
             (true, _) if undoing => "Undone.".to_string(),
             (true, _) => "Done.".to_string(),
             (false, Some(m)) => m,
+            (false, None) if status == elevate::CHILD_OK => "The change with administrator rights reported success but recorded nothing in the journal, so it is not counted as done.".to_string(),
             (false, None) => format!("The change with administrator rights stopped (code {status}); nothing is recorded as done."),
         };
         Ok(Outcome {

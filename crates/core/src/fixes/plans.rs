@@ -166,7 +166,9 @@ pub fn zoom_program(env: &FixEnv) -> String {
             None => join(Os::Windows, &env.appdata(), &["Zoom", "bin", "Zoom.exe"]),
         },
         Os::Macos => match path {
-            Some(p) => match p.find(".app") {
+            // The bundle is the first component ending in ".app" (a folder
+            // such as "/Users/anna.appleby" is not one).
+            Some(p) => match p.find(".app/") {
                 Some(i) => p[..i + 4].to_string(),
                 None => p,
             },
@@ -705,9 +707,20 @@ fn dns_public(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
             ));
         }
         Os::Linux => {
-            if let (true, Some(conn)) = (
+            if env.linux.network_manager && env.linux.nm_connection.is_none() && !env.linux.resolved
+            {
+                return Err(na(&id, "NetworkManager manages this computer's DNS, but the connection in use is not known. Set the DNS servers in the network settings instead."));
+            }
+            let v4: Vec<String> = env
+                .public_dns
+                .iter()
+                .filter(|a| a.is_ipv4())
+                .map(|a| a.to_string())
+                .collect();
+            if let (true, Some(conn), false) = (
                 env.linux.network_manager,
                 env.linux.nm_connection.as_deref(),
+                v4.is_empty(),
             ) {
                 p.steps.push(Step::save(
                     "nm_dns",
@@ -731,7 +744,7 @@ fn dns_public(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
                             "modify",
                             conn,
                             "ipv4.dns",
-                            &servers.join(" "),
+                            &v4.join(" "),
                             "ipv4.ignore-auto-dns",
                             "yes",
                         ],
@@ -933,6 +946,20 @@ pub fn undo_steps(plan: &Plan, env: &FixEnv, saved: &Saved, backup: &str) -> Vec
                     ),
                 ));
             }
+            // NetworkManager applies a changed connection only when it
+            // comes up again: the settings put back need the same reconnect.
+            Action::Run { command, .. }
+                if command.program == "nmcli"
+                    && command
+                        .args
+                        .starts_with(&["connection".into(), "up".into()])
+                    && saved.contains_key("nm_dns") =>
+            {
+                out.push(Step::run(
+                    "Reconnect so the previous DNS settings take effect",
+                    command.clone(),
+                ));
+            }
             Action::Save { name, .. } => {
                 if let Some(s) = undo_saved(plan, env, name, saved.get(name).map(String::as_str)) {
                     out.push(s);
@@ -952,7 +979,9 @@ fn undo_saved(plan: &Plan, env: &FixEnv, name: &str, value: Option<&str>) -> Opt
     match (plan.os, name) {
         (Os::Macos, "app_blocked") => {
             let app = zoom_program(env);
-            let lower = value.to_ascii_lowercase();
+            // The answer names the app ("Incoming connection to APP is
+            // blocked."): judge the words around it, not the path.
+            let lower = value.replace(&app, "").to_ascii_lowercase();
             if lower.contains("not part of") || lower.contains("does not exist") {
                 Some(Step::run(
                     "Take Zoom off the firewall's list again",
