@@ -9,6 +9,13 @@ fn main() {
             "render_report",
             "save_report",
             "compare_reports",
+            "fix_suggestions",
+            "preview_fix",
+            "apply_fix",
+            "cancel_fix",
+            "undo_fix",
+            "fix_history",
+            "fix_script",
         ]),
     ))
     .expect("tauri build step");

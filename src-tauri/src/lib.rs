@@ -8,9 +8,23 @@
 //! - `render_report(report, format, redact)` → the report as text;
 //! - `save_report(report, format, redact)` → writes it to the Downloads
 //!   folder (never over an existing file) and returns the path;
-//! - `compare_reports(before, after)` → what changed between two runs.
+//! - `compare_reports(before, after)` → what changed between two runs;
+//! - `fix_suggestions` → the fixes for the last report's diagnosis, in
+//!   repair order (the ones that cannot be done here say why);
+//! - `preview_fix(id)` → what fix `id` would do on this computer;
+//! - `apply_fix(id, confirmed, onEvent)` → makes the change (`confirmed`
+//!   must equal `id`), streaming `FixEvent`s, runs its checks again and
+//!   resolves with the outcome, before → after; the outcome is added to
+//!   the last report's `fixes_applied`;
+//! - `cancel_fix` → stops waiting for the administrator prompt;
+//! - `undo_fix(entry, onEvent)` → undoes a change from the journal;
+//! - `fix_history` → the changes made, newest first;
+//! - `fix_script(id)` → fix `id` as a script for an administrator shell.
+//!
+//! Only catalog fix ids cross IPC, never a command line.
 
 pub mod error;
+pub mod fixes;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -31,14 +45,18 @@ static STARTED: OnceLock<Instant> = OnceLock::new();
 
 pub use error::{ErrorKind, IpcError};
 
-/// The app's state: the profile (or why it could not be loaded) and the
-/// running check, if any.
+/// The app's state: the profile (or why it could not be loaded), the
+/// running check, if any, the last finished check's report and the fixes.
 #[derive(Debug)]
 pub struct AppState {
     /// `--profile FILE`, if given (None: the built-in profile).
     profile_path: Option<PathBuf>,
     profile: Mutex<Result<Arc<Profile>, IpcError>>,
     running: Mutex<Option<CancellationToken>>,
+    /// The last check that ran to the end: fixes are suggested for its
+    /// diagnosis and recorded in its `fixes_applied`.
+    last: Mutex<Option<Report>>,
+    fixes: fixes::FixState,
 }
 
 fn load(path: Option<&PathBuf>) -> Result<Arc<Profile>, IpcError> {
@@ -54,6 +72,43 @@ impl AppState {
             profile: Mutex::new(load(profile_path.as_ref())),
             profile_path,
             running: Mutex::new(None),
+            last: Mutex::new(None),
+            fixes: fixes::FixState::default(),
+        }
+    }
+
+    /// A state with this fixer (tests: a fake computer).
+    pub fn with_fixer(
+        profile_path: Option<PathBuf>,
+        fixer: meeting_doctor_core::fixes::Fixer,
+    ) -> AppState {
+        AppState {
+            fixes: fixes::FixState::with_fixer(fixer),
+            ..AppState::new(profile_path)
+        }
+    }
+
+    fn last(&self) -> std::sync::MutexGuard<'_, Option<Report>> {
+        self.last.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The last finished check's report, with the fixes recorded so far.
+    pub fn last_report(&self) -> Option<Report> {
+        self.last().clone()
+    }
+
+    /// Keeps `report` as the last one, unless it was stopped before the end
+    /// (a stopped run diagnoses nothing; the one before stays).
+    pub fn keep_report(&self, report: &Report) {
+        if !report.run.cancelled {
+            *self.last() = Some(report.clone());
+        }
+    }
+
+    /// Adds a fix's record to the last report's `fixes_applied`.
+    pub fn record_fix(&self, record: serde_json::Value) {
+        if let Some(r) = self.last().as_mut() {
+            r.fixes_applied.push(record);
         }
     }
 
@@ -96,6 +151,12 @@ async fn start_check(
 ) -> Result<Report, IpcError> {
     let profile = state.profile()?;
     let cancel = {
+        if state.fixes.running().is_some() {
+            return Err(IpcError::new(
+                ErrorKind::Busy,
+                "A change is being made; check again once it is done.",
+            ));
+        }
         let mut running = state.running();
         if running.is_some() {
             return Err(IpcError::new(
@@ -126,6 +187,7 @@ async fn start_check(
     let mut report = result?;
     report.error_code = error_code.as_deref().and_then(clean_code);
     let report = report.diagnosed();
+    state.keep_report(&report);
     tracing::info!(
         elapsed_ms = report.run.elapsed_ms,
         cancelled = report.run.cancelled,
@@ -323,7 +385,14 @@ pub fn run() {
             cancel_check,
             render_report,
             save_report,
-            compare_reports
+            compare_reports,
+            fixes::fix_suggestions,
+            fixes::preview_fix,
+            fixes::apply_fix,
+            fixes::cancel_fix,
+            fixes::undo_fix,
+            fixes::fix_history,
+            fixes::fix_script
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -366,6 +435,38 @@ mod tests {
         std::fs::write(&path, "name = \"Fixed\"\n").unwrap();
         assert_eq!(state.profile().unwrap().name, "Fixed");
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The main window is granted exactly the app's commands (as build.rs
+    /// lists them), nothing more.
+    #[test]
+    fn the_capability_grants_exactly_the_commands() {
+        let dir = env!("CARGO_MANIFEST_DIR");
+        let build = std::fs::read_to_string(format!("{dir}/build.rs")).unwrap();
+        let list = build.split(".commands(&[").nth(1).unwrap();
+        let list = list.split("])").next().unwrap();
+        let mut commands: Vec<String> = list
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        let cap: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(format!("{dir}/capabilities/main.json")).unwrap(),
+        )
+        .unwrap();
+        let mut granted: Vec<String> = cap["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_string())
+            .collect();
+        commands.sort();
+        granted.sort();
+        assert_eq!(granted, commands);
+        for fix in ["allow-apply-fix", "allow-undo-fix", "allow-fix-script"] {
+            assert!(granted.iter().any(|g| g == fix), "{fix}");
+        }
     }
 
     #[test]

@@ -2,9 +2,14 @@
 //! Rust types (ts-rs). Fails when ui/src/bindings.ts is stale; run with
 //! UPDATE_BINDINGS=1 to rewrite it.
 
+use meeting_doctor_app::fixes::{FixEvent, FixResult, HistoryEntry};
 use meeting_doctor_app::{ErrorKind, IpcError};
 use meeting_doctor_core::checks::Group;
 use meeting_doctor_core::compare::{Change, Comparison, RunSummary, Verdict};
+use meeting_doctor_core::fixes::apply::StepResult;
+use meeting_doctor_core::fixes::fixer::{CheckChange, Outcome, OutcomeStatus, Verification};
+use meeting_doctor_core::fixes::journal::{Entry, EntryState};
+use meeting_doctor_core::fixes::{Fix, Preview, PreviewStep, Risk, Suggestion};
 use meeting_doctor_core::render::Format;
 use meeting_doctor_core::report::{
     AppInfo, Cause, Diagnosis, Overview, PlannedCheck, ProfileInfo, RunInfo, Step,
@@ -39,6 +44,21 @@ fn generate() -> String {
         Change::decl(&cfg),
         RunSummary::decl(&cfg),
         Comparison::decl(&cfg),
+        Risk::decl(&cfg),
+        Fix::decl(&cfg),
+        PreviewStep::decl(&cfg),
+        Preview::decl(&cfg),
+        Suggestion::decl(&cfg),
+        StepResult::decl(&cfg),
+        OutcomeStatus::decl(&cfg),
+        CheckChange::decl(&cfg),
+        Verification::decl(&cfg),
+        Outcome::decl(&cfg),
+        FixEvent::decl(&cfg),
+        FixResult::decl(&cfg),
+        EntryState::decl(&cfg),
+        Entry::decl(&cfg),
+        HistoryEntry::decl(&cfg),
         ErrorKind::decl(&cfg),
         IpcError::decl(&cfg),
     ];

@@ -3,7 +3,7 @@
 // everything in a network namespace whose resolver is the lab's DNS.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { writeFileSync, openSync, readdirSync, readFileSync } from "node:fs";
 import { WebDriver, waitForPort, portBusy } from "./webdriver.mjs";
 
@@ -145,5 +145,54 @@ test("cancel stops a run on a network that drops everything", async () => {
     assert.ok(rows.filter((r) => !LOCAL.includes(r.id)).every((r) => r.status !== "pass"), "no network check passes on a silent network");
   } finally {
     await wd.quit();
+  }
+});
+
+test("a local firewall blocking Zoom: Fix it, confirm, before → after, Undo", async () => {
+  // A firewall on this computer (the namespace) drops Zoom's UDP and the
+  // lab's STUN port, as a host firewall would. The app runs as root here,
+  // so the fix needs no prompt.
+  const toml = readFileSync(`${lab}/healthy.toml`, "utf8");
+  const udp = toml.split("[[udp]]")[1] ?? "";
+  const port = Number((udp.match(/port\s*=\s*(\d+)/) ?? [])[1]);
+  assert.ok(port > 0, "the lab's STUN port");
+  const nft = (...args) => execFileSync("nft", args, { encoding: "utf8" });
+  nft("add", "table", "inet", "hostfw");
+  nft("add", "chain", "inet", "hostfw", "output", "{ type filter hook output priority 0; policy accept; }");
+  nft("add", "rule", "inet", "hostfw", "output", "udp", "dport", `{ 3478, ${port} }`, "drop");
+  const wd = await session("healthy.toml");
+  try {
+    await startCheck(wd);
+    await wd.waitFor(DONE, 30_000, "the end of the check");
+    const s = byId(await wd.exec(ROWS));
+    assert.equal(s[`udp.${port}`], "fail", "the local firewall drops the STUN port");
+    const FIX = `button.fix-it[data-fix="firewall.allow_zoom"]`;
+    await wd.waitFor(`return !!document.querySelector('${FIX}')`, 15_000, "a Fix it button for the firewall");
+    await wd.exec(`document.querySelector('${FIX}').scrollIntoView({ block: "center" }); return true;`);
+    await snapshot(wd, "fix-offered");
+    await wd.click(await wd.find(FIX));
+    await wd.waitFor(`return !!document.querySelector("#fix-confirm")`, 15_000, "the confirmation dialog");
+    const dialog = await wd.exec(`return document.querySelector("#fix-dialog").innerText`);
+    assert.match(dialog, /firewall/i, dialog);
+    const confirm = await wd.exec(`return document.querySelector("#fix-confirm").innerText`);
+    assert.match(confirm, /Let Zoom through/i, "the button names the fix");
+    assert.doesNotMatch(nft("list", "ruleset"), /meeting-doctor-zoom/, "nothing changed before the yes");
+    await snapshot(wd, "fix-confirm");
+    await wd.click(await wd.find("#fix-confirm"));
+    await wd.waitFor(`return !!document.querySelector("#fix-close, #fix-undo")`, 60_000, "the fix's result");
+    assert.match(nft("list", "ruleset"), /meeting-doctor-zoom/);
+    const change = await wd.exec(
+      `const c = document.querySelector('.fix-change[data-id="udp.${port}"]'); return c ? [...c.querySelectorAll(".change-status")].map(e => e.dataset.status) : null`,
+    );
+    assert.deepEqual(change, ["fail", "pass"], "before → after for the STUN port");
+    await snapshot(wd, "fix-result");
+    await wd.click(await wd.find("#fix-undo"));
+    await wd.waitFor(`return !document.querySelector("#fix-undo") && !!document.querySelector("#fix-close")`, 60_000, "the undo's result");
+    assert.doesNotMatch(nft("list", "ruleset"), /meeting-doctor-zoom/, "undo took Meeting Doctor's rules out");
+    assert.match(nft("list", "ruleset"), /drop/, "and left the firewall's own rule");
+    await snapshot(wd, "fix-undone");
+  } finally {
+    await wd.quit();
+    nft("delete", "table", "inet", "hostfw");
   }
 });

@@ -14,6 +14,7 @@ import { technicianText } from "./technician";
 import { h } from "./view/dom";
 import { CompareScreen } from "./view/compare";
 import { ErrorScreen } from "./view/error";
+import { FixDialog } from "./view/fixdialog";
 import { RunScreen } from "./view/run";
 import type { Handlers, Screen, Timing } from "./view/screen";
 import { StartScreen } from "./view/start";
@@ -41,7 +42,31 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
   const screenHost = h("div", { class: "screen-host" });
   const announcer = h("div", { class: "visually-hidden", role: "status", id: "announcer" });
   const footer = h("footer", { class: "about" });
-  root.replaceChildren(h("main", { class: "app" }, screenHost, announcer), footer);
+  const main = h("main", { class: "app" }, screenHost, announcer);
+  root.replaceChildren(main, footer);
+
+  // Fixes: asked for by catalog id only; the dialog shows what will run first.
+  const dialog = new FixDialog(root, () => [main, footer], {
+    preview: (id) => backend.previewFix(id),
+    apply: (id, confirmed, onEvent) => backend.applyFix(id, confirmed, onEvent),
+    undo: (entry, onEvent) => backend.undoFix(entry, onEvent),
+    cancel: () => {
+      backend.cancelFix().catch(() => undefined); // the wait ends by itself at its time limit
+    },
+    script: (id) => backend.fixScript(id),
+    copy: (text) => copy(text),
+    checkTitles: () => new Map(state.rows.map((r) => [r.id, r.title])),
+    entry: (id) => state.fixes.history.find((e) => e.id === id),
+    finished: (result, action) => {
+      dispatch({ type: "fixFinished", result, action });
+      if (state.report && state.phase === "done") prefetchMarkdown(state.report);
+      void loadHistory();
+      // What can be fixed depends on what is set now.
+      if (result.outcome.status === "applied" || result.outcome.status === "failed") void loadSuggestions(false);
+    },
+    fallbackFocus: (fixId) =>
+      [...document.querySelectorAll<HTMLElement>(".fix-it")].find((b) => b.dataset.fix === fixId) ?? document.getElementById("fixes")?.querySelector<HTMLElement>("button") ?? document.getElementById("again"),
+  });
 
   let screen: Screen | null = null;
   let screenKind: ScreenKind | null = null;
@@ -105,6 +130,14 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       markdown = null;
       dispatch({ type: "backToStart" });
     },
+    openFix: (id, opener) => {
+      const s = state.fixes.suggestions?.find((x) => x.preview.fix.id === id);
+      if (s?.preview.applicable) dialog.openFix(s, opener);
+    },
+    undoChange: (entry, opener) => {
+      const e = state.fixes.history.find((x) => x.id === entry);
+      if (e?.can_undo) dialog.openUndo(e, opener);
+    },
   };
 
   function kindOf(s: State): ScreenKind {
@@ -156,6 +189,13 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     }
     renderFooter();
     speak(before);
+    if (state.phase === "done" && before.phase !== "done") {
+      // After this render: what can be fixed here, and what was changed before.
+      queueMicrotask(() => {
+        void loadSuggestions(true);
+        void loadHistory();
+      });
+    }
   }
 
   function renderFooter(): void {
@@ -261,6 +301,28 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       if (state.report === second) dispatch({ type: "compared", comparison });
     } catch (e) {
       if (state.report === second && state.phase === "compare") dispatch({ type: "failed", error: toIpcError(e), source: "compare" });
+    }
+  }
+
+  /** The fixes for the report on screen; `fresh` shows "Looking for fixes…" until they come. */
+  async function loadSuggestions(fresh: boolean): Promise<void> {
+    const report = state.report;
+    if (!report || report.run.cancelled || report.diagnosis.causes.every((c) => c.fixes.length === 0)) return;
+    const forReport = report.generated_at;
+    if (fresh || state.fixes.forReport !== forReport) dispatch({ type: "fixesLoading", forReport });
+    try {
+      const suggestions = await backend.fixSuggestions();
+      dispatch({ type: "fixesLoaded", forReport, suggestions });
+    } catch (e) {
+      dispatch({ type: "fixesFailed", forReport, error: toIpcError(e).message });
+    }
+  }
+
+  async function loadHistory(): Promise<void> {
+    try {
+      dispatch({ type: "historyLoaded", history: await backend.fixHistory() });
+    } catch {
+      // No history to show; the fixes still work.
     }
   }
 

@@ -2,7 +2,7 @@
 // the implementation, or mock the IPC underneath `tauriBackend`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { Comparison, ErrorKind, Format, IpcError, Overview, Report, RunEvent } from "./bindings";
+import type { Comparison, ErrorKind, FixEvent, FixResult, Format, HistoryEntry, IpcError, Overview, Preview, Report, RunEvent, Suggestion } from "./bindings";
 
 export interface Backend {
   overview(): Promise<Overview>;
@@ -14,6 +14,20 @@ export interface Backend {
   saveReport(report: Report, format: Format, redact: boolean): Promise<string>;
   /** Two runs side by side: `before` on the first network, `after` on the second. */
   compareReports(before: Report, after: Report): Promise<Comparison>;
+  /** The fixes for the last finished check's diagnosis, in repair order (those that can't be done here say why). */
+  fixSuggestions(): Promise<Suggestion[]>;
+  /** What fix `id` (a catalog id, never a command) would do on this computer now. */
+  previewFix(id: string): Promise<Preview>;
+  /** Makes fix `id` after the person said yes to it (`confirmed` names it), streaming its progress. */
+  applyFix(id: string, confirmed: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  /** Stops waiting for the administrator prompt. */
+  cancelFix(): Promise<boolean>;
+  /** Undoes a change from the history by its entry id. */
+  undoFix(entry: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  /** The changes made, newest first. */
+  fixHistory(): Promise<HistoryEntry[]>;
+  /** Fix `id` as a script for an administrator shell (for a technician). */
+  fixScript(id: string): Promise<string>;
 }
 
 export const tauriBackend: Backend = {
@@ -26,9 +40,16 @@ export const tauriBackend: Backend = {
   renderReport: (report, format, redact) => invoke<string>("render_report", { report, format, redact }),
   saveReport: (report, format, redact) => invoke<string>("save_report", { report, format, redact }),
   compareReports: (before, after) => invoke<Comparison>("compare_reports", { before, after }),
+  fixSuggestions: () => invoke<Suggestion[]>("fix_suggestions"),
+  previewFix: (id) => invoke<Preview>("preview_fix", { id }),
+  applyFix: (id, confirmed, onEvent) => invoke<FixResult>("apply_fix", { id, confirmed, onEvent: new Channel<FixEvent>(onEvent) }),
+  cancelFix: () => invoke<boolean>("cancel_fix"),
+  undoFix: (entry, onEvent) => invoke<FixResult>("undo_fix", { entry, onEvent: new Channel<FixEvent>(onEvent) }),
+  fixHistory: () => invoke<HistoryEntry[]>("fix_history"),
+  fixScript: (id) => invoke<string>("fix_script", { id }),
 };
 
-const KINDS: readonly ErrorKind[] = ["profile", "busy", "save", "internal"];
+const KINDS: readonly ErrorKind[] = ["profile", "busy", "save", "fix", "internal"];
 
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== "object" || e === null) return false;

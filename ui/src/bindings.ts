@@ -159,6 +159,111 @@ advice: string,
  */
 changes: Array<Change>, };
 
-export type ErrorKind = "profile" | "busy" | "save" | "internal";
+export type Risk = "low" | "medium" | "high";
+
+export type Fix = { id: string, 
+/**
+ * Short, for a button ("Clear Zoom's temporary files").
+ */
+title: string, 
+/**
+ * Why it may help, in one plain sentence.
+ */
+why: string, risk: Risk, 
+/**
+ * The checks to run again afterwards to see whether it helped
+ * (`udp.*` means every UDP port check).
+ */
+verify: Array<string>, };
+
+export type PreviewStep = { title: string, 
+/**
+ * The command as typed, or the move, for a technician.
+ */
+detail: string, };
+
+export type Preview = { fix: Fix, os: Os, 
+/**
+ * False when the fix cannot be done here; `reason` says why.
+ */
+applicable: boolean, reason: string | null, needs_admin: boolean, needs_restart: boolean, side_effects: Array<string>, steps: Array<PreviewStep>, undo: string, };
+
+export type Suggestion = { preview: Preview, 
+/**
+ * Cause ids, most likely first.
+ */
+causes: Array<string>, };
+
+export type StepResult = { index: number, title: string, ok: boolean, 
+/**
+ * What the command said, or what moved (a line or two).
+ */
+detail: string, };
+
+export type OutcomeStatus = "applied" | "failed" | "declined" | "cancelled" | "not_authorized" | "timed_out" | "not_applicable";
+
+export type CheckChange = { id: string, title: string, before: Status | null, after: Status, summary: string, };
+
+export type Verification = { checks: Array<CheckChange>, 
+/**
+ * Something that failed now passes, and nothing got worse.
+ */
+helped: boolean, 
+/**
+ * Every check of the fix now passes.
+ */
+all_pass: boolean, };
+
+export type Outcome = { status: OutcomeStatus, fix: string, title: string, 
+/**
+ * One or two plain sentences.
+ */
+message: string, 
+/**
+ * The journal entry (to undo it).
+ */
+entry: string | null, steps: Array<StepResult>, verification: Verification | null, };
+
+export type FixEvent = { "event": "waiting_for_approval", timeout_s: number, } | { "event": "step", step: StepResult, } | { "event": "verifying", checks: Array<string>, };
+
+export type FixResult = { outcome: Outcome, 
+/**
+ * The entry added to the last report's `fixes_applied`: the outcome
+ * with `action` ("apply" or "undo") and `at`. The UI adds the same
+ * entry to its copy of the report.
+ */
+record: JsonValue, 
+/**
+ * The change is in the journal and can be undone (`outcome.entry`).
+ */
+can_undo: boolean, };
+
+export type EntryState = "applied" | "failed" | "interrupted" | "undone" | "undo_failed";
+
+export type Entry = { id: string, fix: string, title: string, at: string, state: EntryState, steps_done: number, steps_total: number, 
+/**
+ * Plain words for each undo step (empty: nothing to undo).
+ */
+undo: Array<string>, backup: string | null, message: string | null, 
+/**
+ * Undoing it needs administrator rights.
+ */
+admin: boolean, };
+
+export type HistoryEntry = { 
+/**
+ * There is something to undo and it has not been undone.
+ */
+can_undo: boolean, id: string, fix: string, title: string, at: string, state: EntryState, steps_done: number, steps_total: number, 
+/**
+ * Plain words for each undo step (empty: nothing to undo).
+ */
+undo: Array<string>, backup: string | null, message: string | null, 
+/**
+ * Undoing it needs administrator rights.
+ */
+admin: boolean, };
+
+export type ErrorKind = "profile" | "busy" | "save" | "fix" | "internal";
 
 export type IpcError = { kind: ErrorKind, message: string, };

@@ -1,7 +1,7 @@
 // The state of the app as plain data, the one function that changes it, and
 // what is derived from it for the screens. No DOM, no IPC: unit-tested.
 
-import type { Comparison, Finding, Group, IpcError, Overview, PlannedCheck, Report, RunEvent } from "./bindings";
+import type { Comparison, Finding, FixResult, Group, HistoryEntry, IpcError, Outcome, Overview, PlannedCheck, Report, RunEvent, Suggestion } from "./bindings";
 import { GROUP_LABEL, GROUP_ORDER, GROUP_STAGE, groupForId, type RowStatus } from "./labels";
 
 export interface Row {
@@ -27,6 +27,23 @@ export interface Baseline {
   rows: Row[];
 }
 
+/** Whether a change made a fix or undid one. */
+export type FixAction = "apply" | "undo";
+
+/** The fixes for the report on screen, and the changes made on this computer. */
+export interface FixesState {
+  /** The report (its generated_at) the suggestions are for. */
+  forReport: string | null;
+  /** The fixes for its diagnosis, in repair order; null while they load. */
+  suggestions: Suggestion[] | null;
+  /** Why the fixes couldn't be listed. */
+  error: string | null;
+  /** The changes made on this computer, newest first (kept across runs). */
+  history: HistoryEntry[];
+  /** How each fix went last this session, by fix id. */
+  last: Partial<Record<string, { outcome: Outcome; action: FixAction }>>;
+}
+
 export interface State {
   phase: Phase;
   overview: Overview | null;
@@ -45,6 +62,7 @@ export interface State {
   comparison: Comparison | null;
   /** The check on the second network was stopped before it finished. */
   secondStopped: boolean;
+  fixes: FixesState;
 }
 
 export type Action =
@@ -62,7 +80,18 @@ export type Action =
   | { type: "keepFirstNetwork" }
   /** Ask for the comparison (again, after it failed). */
   | { type: "comparing" }
-  | { type: "compared"; comparison: Comparison };
+  | { type: "compared"; comparison: Comparison }
+  /** The fixes for a report are being listed. */
+  | { type: "fixesLoading"; forReport: string }
+  | { type: "fixesLoaded"; forReport: string; suggestions: Suggestion[] }
+  | { type: "fixesFailed"; forReport: string; error: string }
+  | { type: "historyLoaded"; history: HistoryEntry[] }
+  /** A fix (or an undo) ended: its record joins the report, so saved and copied reports include it. */
+  | { type: "fixFinished"; result: FixResult; action: FixAction };
+
+function noFixes(history: HistoryEntry[] = []): FixesState {
+  return { forReport: null, suggestions: null, error: null, history, last: {} };
+}
 
 export function initialState(): State {
   return {
@@ -78,6 +107,7 @@ export function initialState(): State {
     baseline: null,
     comparison: null,
     secondStopped: false,
+    fixes: noFixes(),
   };
 }
 
@@ -114,7 +144,7 @@ export function reduce(state: State, action: Action): State {
       return { ...state, phase: "error", error: action.error, errorSource: action.source, cancelling: false };
     case "backToStart":
       // Start over: nothing of the old runs is kept.
-      return { ...state, phase: "start", error: null, errorSource: null, rows: [], report: null, baseline: null, comparison: null, secondStopped: false };
+      return { ...state, phase: "start", error: null, errorSource: null, rows: [], report: null, baseline: null, comparison: null, secondStopped: false, fixes: noFixes(state.fixes.history) };
     case "chooseCode":
       return { ...state, errorCode: action.errorCode };
     case "runStarted":
@@ -130,6 +160,7 @@ export function reduce(state: State, action: Action): State {
         errorSource: null,
         comparison: null,
         secondStopped: false,
+        fixes: noFixes(state.fixes.history),
       };
     case "event": {
       if (action.runId !== state.runId || state.phase !== "running") return state;
@@ -166,6 +197,23 @@ export function reduce(state: State, action: Action): State {
     case "compared":
       if (state.phase !== "compare") return state;
       return { ...state, comparison: action.comparison };
+    case "fixesLoading":
+      return { ...state, fixes: { ...state.fixes, forReport: action.forReport, suggestions: null, error: null, last: state.fixes.forReport === action.forReport ? state.fixes.last : {} } };
+    case "fixesLoaded":
+      if (state.fixes.forReport !== action.forReport) return state;
+      return { ...state, fixes: { ...state.fixes, suggestions: action.suggestions, error: null } };
+    case "fixesFailed":
+      if (state.fixes.forReport !== action.forReport) return state;
+      // Fixes listed before stay; only a first listing that failed says so.
+      return state.fixes.suggestions ? state : { ...state, fixes: { ...state.fixes, error: action.error } };
+    case "historyLoaded":
+      return { ...state, fixes: { ...state.fixes, history: action.history } };
+    case "fixFinished": {
+      const { result } = action;
+      const last = { ...state.fixes.last, [result.outcome.fix]: { outcome: result.outcome, action: action.action } };
+      const report = state.report ? { ...state.report, fixes_applied: [...state.report.fixes_applied, result.record] } : null;
+      return { ...state, report, fixes: { ...state.fixes, last } };
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 // Realistic data for the unit and browser tests: the built-in Zoom plan and
 // findings worded as crates/core words them.
 
-import type { Cause, Change, Comparison, Diagnosis, Finding, Group, Overview, PlannedCheck, Report, RunEvent, RunSummary, Status, Step, Verdict } from "../src/bindings";
+import type { Cause, Change, CheckChange, Comparison, Diagnosis, Finding, FixResult, Group, HistoryEntry, JsonValue, Outcome, OutcomeStatus, Overview, PlannedCheck, Preview, Report, RunEvent, RunSummary, Status, Step, StepResult, Suggestion, Verdict } from "../src/bindings";
+import { verifies } from "../src/fixes";
 import { groupForId } from "../src/labels";
 
 const TITLES: Record<string, string> = {
@@ -115,6 +116,11 @@ export const SCENARIOS = {
       ...finding("dns.system", "fail", "This network's name lookup sends Zoom's names nowhere (zoom.us → 0.0.0.0).", "zoom.us: 0.0.0.0 (system resolver 192.168.1.1)\nzoom.us @ 9.9.9.9: 170.114.52.2"),
       evidence: { sinkholed: ["zoom.us"] },
     },
+  }),
+  firewall: findings({
+    ...UNKNOWN_PORTS,
+    "tcp.8801": finding("tcp.8801", "fail", "Zoom never answered on port 8801; something on the way is dropping it.", "170.114.10.85:8801: no answer within 3000 ms", 3002),
+    "udp.3478": finding("udp.3478", "fail", "Audio and video get no answer on port 3478; this network seems to block them.", "UDP: 6 STUN requests to 170.114.10.85:3478, no answer", 3008),
   }),
   slow: findings({
     latency: finding("latency", "warn", "The delay to Zoom is high (210 ms); people may talk over each other.", "median TCP connect time to zoom.us:443 over 10 samples: 210 ms (good ≤ 150 ms, lower is better)"),
@@ -293,6 +299,15 @@ export const CAUSES = {
     ["ask_admin", "sip_alg", "try_hotspot"],
     { fixes: ["firewall.allow_zoom"], qualityOnly: true },
   ),
+  local_firewall: cause(
+    "local_firewall",
+    0.8,
+    "This computer's firewall blocks Zoom's ports (8801, 3478).",
+    "The firewall on this computer (ufw) drops Zoom's connections on ports 8801 and 3478, so meetings join slowly and audio and video may not get through.",
+    ["tcp.8801", "udp.3478"],
+    ["try_hotspot", "ask_admin"],
+    { fixes: ["firewall.allow_zoom"] },
+  ),
   poor_connection: cause(
     "poor_connection",
     0.4,
@@ -312,6 +327,7 @@ export const SCENARIO_CAUSES: Record<ScenarioName, Cause[]> = {
   portal: [CAUSES.captive_portal],
   dns: [CAUSES.dns_failure],
   filtered: [CAUSES.dns_filtered],
+  firewall: [CAUSES.local_firewall],
   slow: [CAUSES.poor_connection],
 };
 
@@ -365,6 +381,292 @@ export function scenarioReport(name: ScenarioName, code: string | null = null, r
   const r = report(SCENARIOS[name], run, diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[name], code));
   if (code !== null) r.error_code = code;
   return r;
+}
+
+// ——— Fixes, as crates/core/src/fixes words them (Linux: ufw, systemd-resolved) ———
+
+/** Each fix's preview on Anna's Linux laptop (printed from the engine's plans). */
+export const PREVIEWS: Record<string, Preview> = {
+  "zoom.quit": {
+    "fix": {
+      "id": "zoom.quit",
+      "title": "Quit Zoom completely",
+      "why": "A Zoom helper left running can keep Zoom from starting cleanly.",
+      "risk": "low",
+      "verify": [
+        "zoom_client"
+      ]
+    },
+    "os": "linux",
+    "applicable": true,
+    "reason": null,
+    "needs_admin": false,
+    "needs_restart": false,
+    "side_effects": [],
+    "steps": [
+      {
+        "title": "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
+        "detail": "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)"
+      }
+    ],
+    "undo": "Start Zoom again when you are ready."
+  },
+  "dns.flush": {
+    "fix": {
+      "id": "dns.flush",
+      "title": "Clear the list of remembered addresses (DNS cache)",
+      "why": "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
+      "risk": "low",
+      "verify": [
+        "dns.system"
+      ]
+    },
+    "os": "linux",
+    "applicable": true,
+    "reason": null,
+    "needs_admin": true,
+    "needs_restart": false,
+    "side_effects": [],
+    "steps": [
+      {
+        "title": "Clear systemd-resolved's cache",
+        "detail": "resolvectl flush-caches"
+      }
+    ],
+    "undo": "Nothing to undo: the cache fills again by itself."
+  },
+  "zoom.clear_cache": {
+    "fix": {
+      "id": "zoom.clear_cache",
+      "title": "Put Zoom's temporary files aside",
+      "why": "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
+      "risk": "low",
+      "verify": [
+        "zoom_client"
+      ]
+    },
+    "os": "linux",
+    "applicable": true,
+    "reason": null,
+    "needs_admin": false,
+    "needs_restart": false,
+    "side_effects": [
+      "Zoom closes first. Your Zoom settings, sign-in and chat history stay where they are.",
+      "Nothing is deleted: the files are kept in /home/anna/.local/share/meeting-doctor/backups."
+    ],
+    "steps": [
+      {
+        "title": "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
+        "detail": "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)"
+      },
+      {
+        "title": "Move Zoom's temporary files into a dated backup folder",
+        "detail": "move the contents of /home/anna/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist"
+      },
+      {
+        "title": "Move Zoom's temporary files into a dated backup folder",
+        "detail": "move /home/anna/.cache/zoom into the backup folder"
+      },
+      {
+        "title": "Move Zoom's temporary files into a dated backup folder",
+        "detail": "move the contents of /home/anna/.var/app/us.zoom.Zoom/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist"
+      },
+      {
+        "title": "Move Zoom's temporary files into a dated backup folder",
+        "detail": "move /home/anna/.var/app/us.zoom.Zoom/cache into the backup folder"
+      }
+    ],
+    "undo": "Undo moves every file back from the backup folder."
+  },
+  "firewall.allow_zoom": {
+    "fix": {
+      "id": "firewall.allow_zoom",
+      "title": "Let Zoom through this computer's firewall",
+      "why": "The firewall on this computer blocks the ports Zoom needs.",
+      "risk": "medium",
+      "verify": [
+        "firewall",
+        "tcp.*",
+        "udp.*"
+      ]
+    },
+    "os": "linux",
+    "applicable": true,
+    "reason": null,
+    "needs_admin": true,
+    "needs_restart": false,
+    "side_effects": [
+      "The firewall stays on; only Zoom's traffic is let through."
+    ],
+    "steps": [
+      {
+        "title": "Let Zoom's TCP traffic out through ufw",
+        "detail": "ufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom"
+      },
+      {
+        "title": "Let Zoom's UDP traffic out through ufw",
+        "detail": "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom"
+      }
+    ],
+    "undo": "Undo removes the rules Meeting Doctor added (tagged \"meeting-doctor-zoom\")."
+  },
+  "dns.use_public": {
+    "fix": {
+      "id": "dns.use_public",
+      "title": "Use public DNS servers",
+      "why": "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
+      "risk": "medium",
+      "verify": [
+        "dns.system"
+      ]
+    },
+    "os": "linux",
+    "applicable": false,
+    "reason": "The network connection in use is not known.",
+    "needs_admin": false,
+    "needs_restart": false,
+    "side_effects": [],
+    "steps": [],
+    "undo": ""
+  },
+  "proxy.disable": {
+    "fix": {
+      "id": "proxy.disable",
+      "title": "Stop using the proxy server",
+      "why": "The proxy server this computer is set to use stands between Zoom and its servers.",
+      "risk": "medium",
+      "verify": [
+        "proxy",
+        "internet",
+        "tls"
+      ]
+    },
+    "os": "linux",
+    "applicable": false,
+    "reason": "This computer does not use a proxy server.",
+    "needs_admin": false,
+    "needs_restart": false,
+    "side_effects": [],
+    "steps": [],
+    "undo": ""
+  },
+  "network.stack_reset": {
+    "fix": {
+      "id": "network.stack_reset",
+      "title": "Reset this computer's network settings",
+      "why": "Damaged network settings can break every connection; a reset rebuilds them.",
+      "risk": "high",
+      "verify": [
+        "internet",
+        "dns.system"
+      ]
+    },
+    "os": "linux",
+    "applicable": false,
+    "reason": "The network interface in use is not known, so it cannot be restarted.",
+    "needs_admin": false,
+    "needs_restart": false,
+    "side_effects": [],
+    "steps": [],
+    "undo": ""
+  }
+};
+
+/** Catalog (repair) order. */
+const CATALOG_ORDER = ["zoom.quit", "dns.flush", "clock.sync", "zoom.clear_cache", "firewall.allow_zoom", "proxy.disable", "dns.use_public", "network.stack_reset"];
+
+/** The fixes of a diagnosis as the engine's `suggest` orders them: causes as ranked, each cause's fixes in catalog order, once. */
+export function suggestions(causes: readonly Cause[]): Suggestion[] {
+  const out: Suggestion[] = [];
+  for (const c of causes) {
+    const ids = [...c.fixes].sort((a, b) => CATALOG_ORDER.indexOf(a) - CATALOG_ORDER.indexOf(b));
+    for (const id of ids) {
+      const seen = out.find((s) => s.preview.fix.id === id);
+      if (seen) {
+        if (!seen.causes.includes(c.id)) seen.causes.push(c.id);
+        continue;
+      }
+      const preview = PREVIEWS[id] as Preview | undefined;
+      if (preview) out.push({ preview, causes: [c.id] });
+    }
+  }
+  return out;
+}
+
+/** Before → after of a fix's checks: what failed passes now (unless `still`), the rest stays. */
+export function verification(preview: Preview, before: readonly Finding[], still = false): { checks: CheckChange[]; helped: boolean; all_pass: boolean } {
+  const checks: CheckChange[] = before
+    .filter((f) => verifies(preview.fix.verify, f.id))
+    .map((f) => {
+      const after: Status = f.status === "fail" && !still ? "pass" : f.status;
+      return { id: f.id, title: f.title, before: f.status, after, summary: after === "pass" && f.status !== "pass" ? ((PASS[f.id] as [string, string] | undefined)?.[0] ?? f.summary) : f.summary };
+    });
+  const rank: Record<Status, number> = { pass: 0, warn: 1, unknown: 2, skipped: 2, fail: 3 };
+  const better = checks.some((c) => c.before !== null && rank[c.before] > rank[c.after] && c.after === "pass");
+  const worse = checks.some((c) => c.before !== null && rank[c.before] < rank[c.after]);
+  return { checks, helped: better && !worse, all_pass: checks.length > 0 && checks.every((c) => c.after === "pass") };
+}
+
+const MESSAGES: Record<OutcomeStatus, string> = {
+  applied: "Done.",
+  failed: "\"Let Zoom's UDP traffic out through ufw\" did not work: ERROR: Could not update running firewall",
+  declined: "You said no to the administrator prompt, so nothing was changed.",
+  cancelled: "Stopped waiting for administrator approval. If the change had already started, the history shows what was done.",
+  not_authorized: "This account may not make this change (pkexec: not authorized). Ask an administrator.",
+  timed_out: "Nobody answered the administrator prompt within 120 seconds. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
+  not_applicable: "The network connection in use is not known.",
+};
+
+export const ENTRY_ID = "20251122062500-firewall.allow_zoom-3f2a";
+
+/** The steps a plan reports as they run (steps that only read are not reported). */
+export function stepResults(preview: Preview, failAt: number | null = null): StepResult[] {
+  const out: StepResult[] = [];
+  for (const [index, s] of preview.steps.entries()) {
+    if (s.title.startsWith("Note the current setting")) continue;
+    const ok = index !== failAt;
+    out.push({ index, title: s.title, ok, detail: ok ? "Rule added" : "ERROR: Could not update running firewall" });
+    if (!ok) break;
+  }
+  return out;
+}
+
+/** An outcome as the engine gives it. */
+export function outcome(preview: Preview, status: OutcomeStatus, before: readonly Finding[] = [], options: { entry?: string | null; still?: boolean } = {}): Outcome {
+  const ran = status === "applied" || status === "failed";
+  return {
+    status,
+    fix: preview.fix.id,
+    title: preview.fix.title,
+    message: MESSAGES[status],
+    entry: ran ? (options.entry ?? ENTRY_ID) : null,
+    steps: ran ? stepResults(preview, status === "failed" ? preview.steps.length - 1 : null) : [],
+    verification: status === "applied" ? verification(preview, before, options.still) : null,
+  };
+}
+
+/** apply_fix's answer: the outcome, the report record, whether it can be undone. */
+export function fixResult(o: Outcome, action: "apply" | "undo" = "apply", canUndo = action === "apply" && o.entry !== null): FixResult {
+  return { outcome: o, record: { ...(JSON.parse(JSON.stringify(o)) as Partial<Record<string, JsonValue>>), action, at: "2025-11-22T06:25:00Z", ...(action === "undo" ? { title: `Undo: ${o.title}` } : {}) }, can_undo: canUndo };
+}
+
+/** A change in the history. */
+export function historyEntry(preview: Preview, state: HistoryEntry["state"] = "applied", id = ENTRY_ID): HistoryEntry {
+  const undo = preview.fix.id === "firewall.allow_zoom" ? ["Remove the TCP rule Meeting Doctor added", "Remove the UDP rule Meeting Doctor added"] : [];
+  return {
+    id,
+    fix: preview.fix.id,
+    title: preview.fix.title,
+    at: "2025-11-22T06:25:00Z",
+    state,
+    steps_done: preview.steps.length,
+    steps_total: preview.steps.length,
+    undo,
+    backup: null,
+    message: null,
+    admin: preview.needs_admin,
+    can_undo: undo.length > 0 && state !== "undone",
+  };
 }
 
 // ——— Comparison, as crates/core/src/compare.rs makes it ———

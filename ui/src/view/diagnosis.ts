@@ -16,6 +16,8 @@ export interface DiagnosisOptions {
   /** The check ids that have a row on screen (a "Show the checks" link needs one). */
   rowIds: ReadonlySet<string>;
   showChecks: ShowChecks;
+  /** Where a cause's fixes go (after its first step), if it has any. */
+  fixSlot?: (cause: Cause) => HTMLElement | null;
 }
 
 function capitalize(s: string): string {
@@ -81,6 +83,7 @@ function topCause(cause: Cause, o: DiagnosisOptions): HTMLElement {
         h("h2", { id: headingId }, "Try this first"),
         ...stepBody(first, h("h3", { class: "step-title" }, first.title)),
       ),
+    o.fixSlot?.(cause),
     rest.length > 0 &&
       h(
         "details",
@@ -105,6 +108,7 @@ function causeItem(cause: Cause, o: DiagnosisOptions): HTMLLIElement {
         "div",
         { class: "cause-body" },
         h("p", { class: "explanation" }, cause.explanation),
+        o.fixSlot?.(cause),
         cause.steps.length > 0 && h("p", { class: "steps-heading" }, "What to try:"),
         cause.steps.length > 0 && stepList(cause.steps),
         showChecksButton(cause, o),

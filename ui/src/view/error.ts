@@ -28,6 +28,11 @@ export function errorWords(error: IpcError, source: ErrorSource | null): ErrorWo
         headline: "The report couldn't be saved.",
         next: "Check that the folder named below exists and has room, then try again. The message was:",
       };
+    case "fix":
+      return {
+        headline: "The change couldn't be made.",
+        next: "Nothing else was changed. If it happens again, send this message to your help desk:",
+      };
     case "internal":
       return {
         headline: source === "overview" ? "Meeting Doctor couldn't get ready." : source === "compare" ? "The two networks couldn't be compared." : "The check couldn't be finished.",

@@ -59,3 +59,11 @@ export function chevron(): SVGElement {
   el.appendChild(svg("path", { d: "M6 3.5L10.5 8 6 12.5" }));
   return el;
 }
+
+/** A shield: this button asks for an administrator password. */
+export function shield(extraClass = ""): SVGElement {
+  const el = svg("svg", { class: `shield${extraClass ? " " + extraClass : ""}`, viewBox: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true", focusable: "false" });
+  el.appendChild(svg("path", { class: "shield-body", d: "M12 2l8 3v6.5c0 5-3.4 9.2-8 10.5-4.6-1.3-8-5.5-8-10.5V5z" }));
+  el.appendChild(svg("path", { class: "shield-mark", d: "M12 5.2v13.6" }));
+  return el;
+}

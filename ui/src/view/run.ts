@@ -2,12 +2,14 @@
 // same element from the first event to the result, so focus and expanded rows
 // survive; only the part above it changes when the run ends.
 
+import type { Cause } from "../bindings";
 import type { RowStatus } from "../labels";
 import { countRows, doneCount, groupRows, stageText, stepText, type State } from "../model";
 import { outcome, type Outcome, type Tone } from "../outcome";
 import { Checklist } from "./checklist";
 import { diagnosisParts } from "./diagnosis";
 import { h, replaceChildren } from "./dom";
+import { CauseFixesView, HistoryView } from "./fixes";
 import { statusIcon } from "./icons";
 import type { Handlers, Screen, Timing } from "./screen";
 
@@ -29,6 +31,8 @@ export class RunScreen implements Screen {
   private runId = -1;
   private running: RunningParts | null = null;
   private again: HTMLButtonElement | null = null;
+  private causeFixes: CauseFixesView[] = [];
+  private history: HistoryView | null = null;
 
   constructor(
     state: State,
@@ -52,6 +56,10 @@ export class RunScreen implements Screen {
       else this.renderDone(state);
     }
     if (this.running && mode === "running") this.updateRunning(this.running, state, timing);
+    if (mode === "done") {
+      for (const v of this.causeFixes) v.update(state.fixes);
+      this.history?.update(state.fixes.history);
+    }
     this.checklist.update(groupRows(state.rows));
   }
 
@@ -75,6 +83,8 @@ export class RunScreen implements Screen {
     const stage = h("p", { class: "stage" });
     this.running = { stage, progress, step, bar, cancel };
     this.again = null;
+    this.causeFixes = [];
+    this.history = null;
     const title = state.baseline ? "Checking this network" : "Checking your connection";
     replaceChildren(this.top, h("h1", { tabindex: "-1" }, title), stage, progress, h("div", { class: "actions" }, cancel));
   }
@@ -111,20 +121,27 @@ export class RunScreen implements Screen {
     const showChecks = (ids: readonly string[]) => {
       this.checklist.highlight(ids)?.focus();
     };
+    this.causeFixes = [];
+    const fixSlot = (cause: Cause) => {
+      if (cause.fixes.length === 0) return null;
+      const v = new CauseFixesView(cause, this.handlers);
+      this.causeFixes.push(v);
+      return v.element;
+    };
+    this.history = new HistoryView(this.handlers);
 
     replaceChildren(
       this.top,
       outcomeBlock(o),
       o.lead && h("p", { class: "lead" }, o.lead),
       o.codeLine && h("p", { class: "code-line" }, o.codeLine),
-      ...diagnosisParts(o, state.report?.diagnosis.error_code ?? null, { rowIds, showChecks }),
+      ...diagnosisParts(o, state.report?.diagnosis.error_code ?? null, { rowIds, showChecks, fixSlot }),
       o.next.length > 0 && h("h2", { class: "next-heading" }, "What to do next"),
       o.next.length > 0 && h("ol", { class: "next" }, ...o.next.map((s) => h("li", {}, s))),
       o.unknownNote && h("p", { class: "unknown-note" }, o.unknownNote),
       h("div", { class: "actions" }, again, other),
+      this.history.element,
       this.shareSection(),
-      // A later issue fills this; it stays hidden (no dead buttons) until then.
-      h("section", { id: "fixes", hidden: true, "aria-label": "Fixes" }),
       h("p", { class: "tally" }, tally(state)),
     );
   }

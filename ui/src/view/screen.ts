@@ -33,4 +33,8 @@ export interface Handlers {
   keepFirstNetwork(): void;
   /** Forget everything and go back to the start screen. */
   startOver(): void;
+  /** Ask before making fix `id` (a catalog id); `opener` gets focus back. */
+  openFix(id: string, opener: HTMLElement): void;
+  /** Undo a change from the history by its entry id. */
+  undoChange(entry: string, opener: HTMLElement): void;
 }

@@ -3,14 +3,17 @@
 // `invoke` for the commands and a real `Channel` for the events, which the
 // mock feeds the way Tauri does (runCallback with message indexes). Reports
 // carry the diagnosis the engine gives each scenario; render_report,
-// save_report and compare_reports answer from the config.
+// save_report and compare_reports answer from the config. The fix commands
+// answer from the engine's previews for Anna's Linux laptop (tests/fixtures.ts):
+// apply_fix streams the administrator wait, steps and the re-check over its
+// channel, keeps a history that undo_fix and fix_history read.
 
 /* Tauri rejects commands with plain IpcError objects, so the mock throws them. */
 /* eslint-disable @typescript-eslint/only-throw-error */
 
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { Finding, Format, IpcError, Report, RunEvent } from "../../src/bindings";
-import { OVERVIEW, PLAN, SCENARIOS, SCENARIO_CAUSES, comparison, diagnosis, report, startedEvents, type ScenarioName } from "../fixtures";
+import type { Finding, FixEvent, FixResult, Format, HistoryEntry, IpcError, OutcomeStatus, Report, RunEvent } from "../../src/bindings";
+import { OVERVIEW, PLAN, PREVIEWS, SCENARIOS, SCENARIO_CAUSES, comparison, diagnosis, fixResult, historyEntry, outcome, report, startedEvents, stepResults, suggestions, type ScenarioName } from "../fixtures";
 
 export interface MockConfig {
   scenario: ScenarioName;
@@ -35,6 +38,14 @@ export interface MockConfig {
   saveError?: IpcError;
   /** The network names the comparison reports for the first and second run. */
   networks?: [string | null, string | null];
+  /** How apply_fix ends (default: applied, and what failed passes). */
+  fixStatus?: OutcomeStatus;
+  /** How long the administrator password prompt takes to be answered (ms). */
+  approvalMs?: number;
+  /** Delay before each step and before the re-check ends (ms). */
+  fixStepMs?: number;
+  /** The history at the start. */
+  history?: HistoryEntry[];
 }
 
 interface Internals {
@@ -63,6 +74,9 @@ function mixed<T>(items: readonly T[]): T[] {
 }
 
 let running: { cancel(): void } | null = null;
+let lastReport: Report | null = null;
+let history: HistoryEntry[] = config.history ?? [];
+let fixing: { cancelled: boolean; wake(): void } | null = null;
 let startErrorUsed = false;
 let runs = 0;
 
@@ -121,6 +135,7 @@ async function startCheck(args: Record<string, unknown>): Promise<Report> {
     const r = report(checks, { cancelled: run.cancelled }, diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[scenario], code));
     r.generated_at = generatedAt;
     if (code !== null) r.error_code = code;
+    if (!run.cancelled) lastReport = r;
     return wire(r);
   } finally {
     running = null;
@@ -133,6 +148,87 @@ function markdownOf(r: Report, format: Format, redact: boolean): string {
   for (const c of r.diagnosis.causes) lines.push(`- Cause: ${c.id} — ${c.summary}`);
   for (const f of r.checks) lines.push(`- ${f.status.toUpperCase()} ${f.id}: ${f.summary}`);
   return lines.join("\n") + "\n";
+}
+
+function channelOf(args: Record<string, unknown>): (e: FixEvent) => void {
+  const channel = /__CHANNEL__:(\d+)/.exec(JSON.stringify(args.onEvent));
+  if (!channel) throw wire<IpcError>({ kind: "internal", message: "no channel" });
+  const id = Number(channel[1]);
+  const internals = (window as unknown as { __TAURI_INTERNALS__: Internals }).__TAURI_INTERNALS__;
+  let index = 0;
+  return (message) => {
+    internals.runCallback(id, wire({ index: index++, message }));
+  };
+}
+
+/** A pause that cancel_fix cuts short. */
+function fixSleep(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    if (fixing)
+      fixing.wake = () => {
+        clearTimeout(t);
+        resolve();
+      };
+  });
+}
+
+const fixError = (message: string) => wire<IpcError>({ kind: "fix", message });
+
+async function applyFix(args: Record<string, unknown>): Promise<FixResult> {
+  const id = String(args.id);
+  const preview = PREVIEWS[id] as (typeof PREVIEWS)[string] | undefined;
+  if (!preview) throw fixError(`There is no fix called "${id}"; only the fixes Meeting Doctor lists can be made.`);
+  if (args.confirmed !== id) throw fixError(`${preview.fix.title} was not confirmed, so nothing was changed`);
+  const send = channelOf(args);
+  const step = config.fixStepMs ?? 120;
+  fixing = { cancelled: false, wake: () => undefined };
+  const me = fixing;
+  try {
+    await wait(10);
+    if (preview.needs_admin) {
+      send({ event: "waiting_for_approval", timeout_s: 120 });
+      await fixSleep(config.approvalMs ?? 400);
+      if (me.cancelled) return wire(fixResult(outcome(preview, "cancelled")));
+    }
+    const status = config.fixStatus ?? "applied";
+    if (status !== "applied" && status !== "failed") return wire(fixResult(outcome(preview, status)));
+    const o = outcome(preview, status, lastReport?.checks ?? [], { entry: `20251122062500-${id}-3f2a` });
+    // A fix made with administrator rights reports its steps at the end.
+    if (!preview.needs_admin) {
+      for (const s of stepResults(preview, status === "failed" ? preview.steps.length - 1 : null)) {
+        await wait(step);
+        send({ event: "step", step: s });
+      }
+    }
+    if (status === "applied") {
+      send({ event: "verifying", checks: o.verification?.checks.map((c) => c.id) ?? [] });
+      await wait(step * 2);
+    }
+    const entry = historyEntry(preview, status, o.entry ?? undefined);
+    history = [entry, ...history];
+    const result = fixResult(o, "apply", entry.can_undo);
+    lastReport?.fixes_applied.push(result.record);
+    return wire(result);
+  } finally {
+    fixing = null;
+  }
+}
+
+async function undoFix(args: Record<string, unknown>): Promise<FixResult> {
+  const entry = history.find((e) => e.id === args.entry);
+  if (!entry) throw fixError(`There is no change "${String(args.entry)}" in the history.`);
+  const send = channelOf(args);
+  const preview = PREVIEWS[entry.fix];
+  await wait(10);
+  if (entry.admin) {
+    send({ event: "waiting_for_approval", timeout_s: 120 });
+    await wait(config.approvalMs ?? 400);
+  }
+  history = history.map((e) => (e.id === entry.id ? { ...e, state: "undone", can_undo: false } : e));
+  const result = fixResult({ ...outcome(preview, "applied", [], { entry: entry.id }), steps: [], verification: null }, "undo", false);
+  lastReport?.fixes_applied.push(result.record);
+  return wire(result);
 }
 
 mockIPC(async (cmd, args) => {
@@ -166,6 +262,36 @@ mockIPC(async (cmd, args) => {
       const r = running;
       r?.cancel();
       return r !== null;
+    }
+    case "fix_suggestions":
+      await wait(30);
+      return wire(lastReport ? suggestions(lastReport.diagnosis.causes) : []);
+    case "preview_fix": {
+      await wait(5);
+      const id = String((args as Record<string, unknown>).id);
+      if (!(id in PREVIEWS)) throw fixError(`There is no fix called "${id}".`);
+      return wire(PREVIEWS[id]);
+    }
+    case "apply_fix":
+      return applyFix(args as Record<string, unknown>);
+    case "undo_fix":
+      return undoFix(args as Record<string, unknown>);
+    case "cancel_fix": {
+      const f = fixing;
+      if (f) {
+        f.cancelled = true;
+        f.wake();
+      }
+      return f !== null;
+    }
+    case "fix_history":
+      await wait(5);
+      return wire(history);
+    case "fix_script": {
+      await wait(5);
+      const id = String((args as Record<string, unknown>).id);
+      const p = PREVIEWS[id];
+      return ["#!/bin/sh", `# Meeting Doctor: ${p.fix.title}. Run as root (sudo sh this-file).`, "set -e", ...p.steps.map((s) => s.detail), ""].join("\n");
     }
     default:
       throw wire<IpcError>({ kind: "internal", message: `unknown command ${cmd}` });

@@ -23,6 +23,17 @@ interface Controlled {
   answers: { render: unknown; save: unknown };
 }
 
+/** A backend with nothing to fix and no history. */
+const NO_FIXES: Pick<Backend, "fixSuggestions" | "previewFix" | "applyFix" | "cancelFix" | "undoFix" | "fixHistory" | "fixScript"> = {
+  fixSuggestions: () => Promise.resolve([]),
+  previewFix: () => Promise.reject(new Error("unused")),
+  applyFix: () => Promise.reject(new Error("unused")),
+  cancelFix: () => Promise.resolve(false),
+  undoFix: () => Promise.reject(new Error("unused")),
+  fixHistory: () => Promise.resolve([]),
+  fixScript: () => Promise.reject(new Error("unused")),
+};
+
 function controlled(): Controlled {
   let onEvent: (e: RunEvent) => void = () => undefined;
   let resolve: (r: Report) => void = () => undefined;
@@ -36,6 +47,7 @@ function controlled(): Controlled {
     calls,
     answers,
     backend: {
+      ...NO_FIXES,
       renderReport: (_report, format, redact) => {
         calls.render.push({ format, redact });
         return answer(answers.render);
@@ -335,6 +347,7 @@ describe("app", () => {
 
   it("a profile error on load becomes the error screen", async () => {
     const backend: Backend = {
+      ...NO_FIXES,
       // Tauri rejects with the plain IpcError object, not an Error.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       overview: () => Promise.reject({ kind: "profile", message: "lab.toml:3: expected a table" }),

@@ -3,9 +3,9 @@
 
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunEvent } from "../../src/bindings";
+import type { FixEvent, RunEvent } from "../../src/bindings";
 import { isIpcError, tauriBackend, toIpcError } from "../../src/backend";
-import { OVERVIEW, SCENARIOS, comparison, report, scenarioReport, startedEvents } from "../fixtures";
+import { ENTRY_ID, OVERVIEW, PREVIEWS, SCENARIOS, comparison, fixResult, historyEntry, outcome, report, scenarioReport, startedEvents, suggestions } from "../fixtures";
 
 interface TauriInternals {
   runCallback(id: number, data: unknown): void;
@@ -97,6 +97,76 @@ describe("tauriBackend", () => {
   it("cancel returns the boolean", async () => {
     mockIPC((cmd) => cmd === "cancel_check");
     await expect(tauriBackend.cancelCheck()).resolves.toBe(true);
+  });
+});
+
+describe("fixes over IPC", () => {
+  it("asks by catalog id only: suggestions, preview, history, script", async () => {
+    const seen: { cmd: string; args: unknown }[] = [];
+    const list = suggestions(scenarioReport("dns").diagnosis.causes);
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      switch (cmd) {
+        case "fix_suggestions":
+          return list;
+        case "preview_fix":
+          return PREVIEWS["dns.flush"];
+        case "fix_history":
+          return [historyEntry(PREVIEWS["firewall.allow_zoom"])];
+        case "fix_script":
+          return "#!/bin/sh\nresolvectl flush-caches\n";
+        default:
+          return null;
+      }
+    });
+    await expect(tauriBackend.fixSuggestions()).resolves.toEqual(list);
+    await expect(tauriBackend.previewFix("dns.flush")).resolves.toEqual(PREVIEWS["dns.flush"]);
+    const history = await tauriBackend.fixHistory();
+    expect(history[0].can_undo).toBe(true);
+    await expect(tauriBackend.fixScript("dns.flush")).resolves.toMatch(/resolvectl flush-caches/);
+    expect(seen.map((s) => [s.cmd, s.args])).toEqual([
+      ["fix_suggestions", {}],
+      ["preview_fix", { id: "dns.flush" }],
+      ["fix_history", {}],
+      ["fix_script", { id: "dns.flush" }],
+    ]);
+  });
+
+  it("applies with the confirmation and a channel; undoes by entry id", async () => {
+    const got: FixEvent[] = [];
+    const seen: { cmd: string; args: Record<string, unknown> }[] = [];
+    const o = outcome(PREVIEWS["firewall.allow_zoom"], "applied", SCENARIOS.blocked);
+    mockIPC((cmd, payload) => {
+      const args = payload as Record<string, unknown>;
+      seen.push({ cmd, args });
+      if (cmd === "cancel_fix") return true;
+      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+      const id = channelId(args.onEvent);
+      internals.runCallback(id, { index: 0, message: { event: "waiting_for_approval", timeout_s: 120 } });
+      internals.runCallback(id, { index: 1, message: { event: "verifying", checks: ["udp.3478"] } });
+      return cmd === "apply_fix" ? fixResult(o) : fixResult(outcome(PREVIEWS["firewall.allow_zoom"], "applied"), "undo");
+    });
+    const r = await tauriBackend.applyFix("firewall.allow_zoom", "firewall.allow_zoom", (e) => got.push(e));
+    expect(r.outcome.verification?.helped).toBe(true);
+    expect(seen[0].cmd).toBe("apply_fix");
+    expect(seen[0].args.id).toBe("firewall.allow_zoom");
+    expect(seen[0].args.confirmed).toBe("firewall.allow_zoom");
+    expect(got.map((e) => e.event)).toEqual(["waiting_for_approval", "verifying"]);
+    await expect(tauriBackend.cancelFix()).resolves.toBe(true);
+    const u = await tauriBackend.undoFix(ENTRY_ID, () => undefined);
+    expect(u.record).toMatchObject({ action: "undo", title: "Undo: Let Zoom through this computer's firewall" });
+    expect(seen[2].cmd).toBe("undo_fix");
+    expect(seen[2].args.entry).toBe(ENTRY_ID);
+  });
+
+  it("a fix error keeps its kind", async () => {
+    mockIPC(() => {
+      // eslint-disable-next-line @typescript-eslint/only-throw-error
+      throw { kind: "fix", message: 'There is no fix called "rm -rf /"; only the fixes Meeting Doctor lists can be made.' };
+    });
+    const e: unknown = await tauriBackend.previewFix("rm -rf /").catch((x: unknown) => x);
+    expect(isIpcError(e)).toBe(true);
+    expect(toIpcError(e).kind).toBe("fix");
   });
 });
 
