@@ -500,11 +500,11 @@ export const PREVIEWS: Record<string, Preview> = {
     ],
     "steps": [
       {
-        "title": "Let Zoom's TCP traffic out through ufw",
+        "title": "Let Zoom's connections out through the firewall",
         "detail": "ufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom"
       },
       {
-        "title": "Let Zoom's UDP traffic out through ufw",
+        "title": "Let Zoom's sound and video out through the firewall",
         "detail": "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom"
       }
     ],
@@ -609,7 +609,7 @@ export function verification(preview: Preview, before: readonly Finding[], still
 
 const MESSAGES: Record<OutcomeStatus, string> = {
   applied: "Done.",
-  failed: "\"Let Zoom's UDP traffic out through ufw\" did not work: ERROR: Could not update running firewall",
+  failed: "\"Let Zoom's sound and video out through the firewall\" did not work: ERROR: Could not update running firewall",
   declined: "You said no to the administrator prompt, so nothing was changed.",
   cancelled: "Stopped waiting for administrator approval. If the change had already started, the history shows what was done.",
   not_authorized: "This account may not make this change (pkexec: not authorized). Ask an administrator.",

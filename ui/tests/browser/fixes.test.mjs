@@ -51,7 +51,7 @@ test("Fix it → the dialog names the fix and lists its steps → Cancel changes
   assert.equal(await page.locator("#fix-dialog-title").textContent(), "Let Zoom through this computer's firewall");
   assert.equal(await dialog.getAttribute("aria-labelledby"), "fix-dialog-title");
   assert.equal(await page.locator("#fix-dialog-why").textContent(), "The firewall on this computer blocks the ports Zoom needs.");
-  assert.deepEqual(await dialog.locator(".fix-steps li").allTextContents(), ["Let Zoom's TCP traffic out through ufw", "Let Zoom's UDP traffic out through ufw"]);
+  assert.deepEqual(await dialog.locator(".fix-steps li").allTextContents(), ["Let Zoom's connections out through the firewall", "Let Zoom's sound and video out through the firewall"]);
   assert.equal(await dialog.locator(".fix-admin").textContent(), "Your computer will ask for an administrator password.");
   assert.match(await dialog.locator(".fix-undo").textContent(), /^Undo removes the rules Meeting Doctor added/);
   assert.equal(await dialog.locator("#fix-confirm").textContent(), "Let Zoom through this computer's firewall");

@@ -42,7 +42,7 @@ describe("the confirmation", () => {
     const t = confirmText(FIREWALL, titles);
     expect(t.heading).toBe("Let Zoom through this computer's firewall");
     expect(t.why).toBe("The firewall on this computer blocks the ports Zoom needs.");
-    expect(t.steps).toEqual(["Let Zoom's TCP traffic out through ufw", "Let Zoom's UDP traffic out through ufw"]);
+    expect(t.steps).toEqual(["Let Zoom's connections out through the firewall", "Let Zoom's sound and video out through the firewall"]);
     expect(t.admin).toBe("Your computer will ask for an administrator password.");
     expect(t.restart).toBeNull();
     expect(t.sideEffects).toEqual(["The firewall stays on; only Zoom's traffic is let through."]);

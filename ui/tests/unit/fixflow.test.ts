@@ -160,7 +160,7 @@ describe("the fix dialog", () => {
     await flush();
     expect(called(f, "preview_fix")[0].args).toEqual(["firewall.allow_zoom"]);
     expect(document.getElementById(dialog?.getAttribute("aria-describedby") ?? "")?.textContent).toBe("The firewall on this computer blocks the ports Zoom needs.");
-    expect($$(".fix-steps li").map((l) => l.textContent)).toEqual(["Let Zoom's TCP traffic out through ufw", "Let Zoom's UDP traffic out through ufw"]);
+    expect($$(".fix-steps li").map((l) => l.textContent)).toEqual(["Let Zoom's connections out through the firewall", "Let Zoom's sound and video out through the firewall"]);
     expect($(".dialog .fix-admin")?.textContent).toBe("Your computer will ask for an administrator password.");
     expect($(".fix-undo")?.textContent).toMatch(/^Undo removes the rules/);
     expect($(".fix-effects")?.textContent).toBe("The firewall stays on; only Zoom's traffic is let through.");

@@ -312,7 +312,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                 "ufw" => {
                     for (proto, ports) in [("tcp", &tcp), ("udp", &udp)] {
                         p.steps.push(Step::run(
-                            format!("Let Zoom's {} traffic out through ufw", proto.to_uppercase()),
+                            format!("Let {} out through the firewall", zoom_traffic(proto)),
                             cmd(
                                 "ufw",
                                 &["allow", "out", "proto", proto, "to", "any", "port", ports, "comment", TAG],
@@ -326,9 +326,10 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                             for permanent in [false, true] {
                                 p.steps.push(Step::run(
                                     format!(
-                                        "Let Zoom's {} traffic out through firewalld ({fam}{})",
-                                        proto.to_uppercase(),
-                                        if permanent { ", after restarts" } else { ", now" }
+                                        "Let {} out through the firewall ({}{})",
+                                        zoom_traffic(proto),
+                                        if fam == "ipv4" { "IPv4" } else { "IPv6" },
+                                        if permanent { ", also after a restart" } else { ", now" }
                                     ),
                                     firewalld_rule("--add-rule", fam, proto, ports, permanent),
                                 ));
@@ -345,8 +346,8 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                         for (proto, ports) in [("tcp", &env.tcp_ports), ("udp", &env.udp_ports)] {
                             p.steps.push(Step::run(
                                 format!(
-                                    "Let Zoom's {} traffic {} in nftables chain {f} {t} {c}",
-                                    proto.to_uppercase(),
+                                    "Let {} {} through the firewall ({c})",
+                                    zoom_traffic(proto),
                                     if *out { "out" } else { "back in" }
                                 ),
                                 nft_rule(f, t, c, proto, ports, *out),
@@ -365,6 +366,15 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
         }
     }
     Ok(())
+}
+
+/// Plain words for Zoom's traffic by protocol.
+fn zoom_traffic(proto: &str) -> &'static str {
+    if proto == "udp" {
+        "Zoom's sound and video"
+    } else {
+        "Zoom's connections"
+    }
 }
 
 fn firewalld_rule(op: &str, fam: &str, proto: &str, ports: &str, permanent: bool) -> CommandSpec {
