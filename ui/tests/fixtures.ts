@@ -508,7 +508,7 @@ export const PREVIEWS: Record<string, Preview> = {
         "detail": "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom"
       }
     ],
-    "undo": "Undo removes the rules Meeting Doctor added (tagged \"meeting-doctor-zoom\")."
+    "undo": "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched."
   },
   "dns.use_public": {
     "fix": {

@@ -47,7 +47,7 @@ describe("the confirmation", () => {
     expect(t.restart).toBeNull();
     expect(t.sideEffects).toEqual(["The firewall stays on; only Zoom's traffic is let through."]);
     expect(t.caution).toBeNull();
-    expect(t.undo).toBe('Undo removes the rules Meeting Doctor added (tagged "meeting-doctor-zoom").');
+    expect(t.undo).toBe("Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched.");
     expect(t.recheck).toBe("Afterwards, Meeting Doctor runs 5 checks again to see whether it helped.");
     expect(t.details.map((d) => d.detail)).toEqual([
       "ufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom",

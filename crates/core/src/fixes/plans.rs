@@ -362,7 +362,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                     ))
                 }
             }
-            p.undo = format!("Undo removes the rules Meeting Doctor added (tagged \"{TAG}\").");
+            p.undo = "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched.".into();
         }
     }
     Ok(())
