@@ -9,8 +9,8 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
-use meeting_doctor_core::fixes::apply::StepResult;
-use meeting_doctor_core::fixes::fixer::{self, FixError, Fixer};
+pub use meeting_doctor_core::fixes::fixer::FixEvent;
+use meeting_doctor_core::fixes::fixer::{self, FixError, Fixer, Recheck};
 use meeting_doctor_core::fixes::journal::Entry;
 use meeting_doctor_core::fixes::{
     self as core_fixes, script, Outcome, OutcomeStatus, Plan, Preview, Suggestion,
@@ -22,19 +22,6 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::{AppState, ErrorKind, IpcError};
-
-/// What happens while a fix (or an undo) runs, streamed to the UI.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum FixEvent {
-    /// The system's administrator prompt is about to appear; it is given
-    /// up on after `timeout_s` seconds.
-    WaitingForApproval { timeout_s: u64 },
-    /// A step finished (read-only steps are not reported).
-    Step { step: StepResult },
-    /// The fix is done; its checks (these ids) are running again.
-    Verifying { checks: Vec<String> },
-}
 
 /// How a fix or an undo ended, and what was added to the report.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -219,18 +206,8 @@ fn now() -> String {
     humantime::format_rfc3339_seconds(SystemTime::now()).to_string()
 }
 
-/// How a fix is checked afterwards.
-#[derive(Debug)]
-pub struct Recheck<'a, M> {
-    /// The ids of its checks.
-    pub checks: Vec<String>,
-    /// What the checks said before (the last report's findings).
-    pub before: &'a [Finding],
-    /// Runs the checks again.
-    pub measure: M,
-}
-
-/// Applies fix `id` and, once applied, runs its checks again: before → after.
+/// Applies fix `id` and checks again (see [`Fixer::apply_verified`]);
+/// errors in the IPC shape.
 pub async fn apply_and_verify<M, F>(
     fixer: &Fixer,
     id: &str,
@@ -241,59 +218,22 @@ pub async fn apply_and_verify<M, F>(
 ) -> Result<Outcome, IpcError>
 where
     M: FnOnce(CancellationToken) -> F,
-    F: Future<Output = meeting_doctor_core::Result<Vec<Finding>>> + Send,
+    F: Future<Output = meeting_doctor_core::Result<Vec<Finding>>>,
 {
     known(id)?;
-    if confirmed == id {
-        if let Ok(Ok(plan)) = fixer.plan(id) {
-            if fixer.needs_prompt(plan.needs_admin) {
-                events(FixEvent::WaitingForApproval {
-                    timeout_s: fixer.approval_timeout.as_secs(),
-                });
-            }
-        }
-    }
-    let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
-    let mut outcome = fixer.apply(id, confirmed, &progress, cancel).await?;
-    if outcome.status == OutcomeStatus::Applied {
-        let after = if recheck.checks.is_empty() {
-            Ok(vec![])
-        } else {
-            events(FixEvent::Verifying {
-                checks: recheck.checks.clone(),
-            });
-            (recheck.measure)(cancel.clone()).await
-        };
-        match after {
-            Ok(after) => outcome.verification = Some(fixer::compare(recheck.before, &after)),
-            Err(e) => tracing::warn!(fix = id, error = %e, "the fix's checks could not run"),
-        }
-    }
-    Ok(outcome)
+    Ok(fixer
+        .apply_verified(id, confirmed, recheck, events, cancel)
+        .await?)
 }
 
-/// Undoes journal entry `entry`, saying first when the administrator
-/// prompt will appear.
+/// Undoes journal entry `entry`; errors in the IPC shape.
 pub async fn undo(
     fixer: &Fixer,
     entry: &str,
     events: &(dyn Fn(FixEvent) + Send + Sync),
     cancel: &CancellationToken,
 ) -> Result<Outcome, IpcError> {
-    let history = fixer.history()?;
-    let Some(e) = history.iter().find(|e| e.id == entry) else {
-        return Err(IpcError::new(
-            ErrorKind::Fix,
-            format!("There is no change {entry:?} in the history."),
-        ));
-    };
-    if fixer.needs_prompt(e.admin) {
-        events(FixEvent::WaitingForApproval {
-            timeout_s: fixer.approval_timeout.as_secs(),
-        });
-    }
-    let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
-    Ok(fixer.undo(entry, &progress, cancel).await?)
+    Ok(fixer.undo(entry, events, cancel).await?)
 }
 
 /// Whether the outcome's journal entry can be undone now.

@@ -6,7 +6,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use meeting_doctor_core::fixes::apply::StepResult;
-use meeting_doctor_core::fixes::fixer::{self, Fixer, Outcome, OutcomeStatus};
+use meeting_doctor_core::fixes::fixer::{self, FixEvent, Fixer, Outcome, OutcomeStatus, Recheck};
 use meeting_doctor_core::fixes::journal::{Entry, EntryState};
 use meeting_doctor_core::fixes::{self, Preview, Risk};
 use meeting_doctor_core::{CancellationToken, Profile};
@@ -207,6 +207,16 @@ fn confirm(question: &str, yes: bool) -> Result<bool, u8> {
     ))
 }
 
+fn print_event(e: FixEvent) {
+    match e {
+        FixEvent::WaitingForApproval { timeout_s } => eprintln!(
+            "Asking for administrator rights (waiting up to {timeout_s} s for an answer)…"
+        ),
+        FixEvent::Step { step } => print_step(&step),
+        FixEvent::Verifying { .. } => eprintln!("Checking again…"),
+    }
+}
+
 fn print_step(r: &StepResult) {
     let mark = if r.ok { "✓" } else { "✗" };
     if r.detail.is_empty() {
@@ -368,20 +378,22 @@ pub fn fix(args: FixArgs) -> u8 {
         } else {
             vec![]
         };
-        if preview.needs_admin {
-            eprintln!("Asking for administrator rights…");
-        }
-        let result = fixer.apply(args.id, args.id, &print_step, &cancel).await;
-        let mut outcome = match result {
+        let recheck = Recheck {
+            checks: if verify {
+                fixer::verify_ids(&profile, args.id)
+            } else {
+                vec![]
+            },
+            before: &before,
+            measure: |c| fixer::measure(&profile, args.id, c),
+        };
+        let result = fixer
+            .apply_verified(args.id, args.id, recheck, &print_event, &cancel)
+            .await;
+        let outcome = match result {
             Ok(o) => o,
             Err(e) => return fail(EXIT_PROBLEMS, &e.to_string()),
         };
-        if verify && outcome.status == OutcomeStatus::Applied {
-            eprintln!("Checking again…");
-            if let Ok(after) = fixer::measure(&profile, args.id, cancel.clone()).await {
-                outcome.verification = Some(fixer::compare(&before, &after));
-            }
-        }
         ctrl_c.abort();
         let mut out = std::io::stdout().lock();
         let _ = print_outcome(&mut out, &outcome);
@@ -394,8 +406,7 @@ pub fn fix(args: FixArgs) -> u8 {
 /// `meeting-doctor undo [ID|--last]`: ID is a journal entry, or a fix id
 /// (its latest entry that can be undone).
 pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
-    let env_dir = fixes::env::data_dir();
-    let journal = fixes::journal::Journal::in_dir(&env_dir);
+    let journal = fixes::journal::Journal::in_dir(&fixes::env::data_dir());
     let entries = match journal.entries() {
         Ok(e) => e,
         Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
@@ -455,14 +466,12 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
         Err(c) => return c,
     };
     let code = rt.block_on(async {
-        let mut env = fixes::FixEnv::bare(meeting_doctor_core::system::Os::current(), "");
-        env.data_dir = env_dir.to_string_lossy().into_owned();
         let fixer = Fixer::new(
-            env,
+            fixes::FixEnv::journal_only(),
             std::sync::Arc::new(meeting_doctor_core::facts::command::System),
         );
         match fixer
-            .undo(&entry.id, &print_step, &CancellationToken::new())
+            .undo(&entry.id, &print_event, &CancellationToken::new())
             .await
         {
             Ok(o) => {

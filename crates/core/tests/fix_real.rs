@@ -25,7 +25,7 @@ use meeting_doctor_core::facts::command::{ExecFuture, System};
 use meeting_doctor_core::facts::{linux, process, CommandSpec, Executor, ProxySettings};
 use meeting_doctor_core::fixes::apply::{self, read_manifest, ItemState, StepResult};
 use meeting_doctor_core::fixes::elevate::CHILD_FLAG;
-use meeting_doctor_core::fixes::fixer::{compare, measure, ElevationMode};
+use meeting_doctor_core::fixes::fixer::{compare, measure, ElevationMode, FixEvent};
 use meeting_doctor_core::fixes::journal::{EntryState, Journal, Record};
 use meeting_doctor_core::fixes::plans::TAG;
 use meeting_doctor_core::fixes::{plan, Action, FixEnv, Fixer, OutcomeStatus};
@@ -95,6 +95,8 @@ fn processes_lock() -> Turn {
 }
 
 fn quiet(_: &StepResult) {}
+
+fn no_events(_: FixEvent) {}
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_current_thread()
@@ -955,7 +957,13 @@ exit \"$code\"\n",
     let journal_path = fixer.journal.path.to_string_lossy().into_owned();
     assert!(fixer.plan("dns.flush").unwrap().unwrap().needs_admin);
     let apply = |f: &Fixer| {
-        block_on(f.apply("dns.flush", "dns.flush", &quiet, &CancellationToken::new())).unwrap()
+        block_on(f.apply(
+            "dns.flush",
+            "dns.flush",
+            &no_events,
+            &CancellationToken::new(),
+        ))
+        .unwrap()
     };
     let records = |f: &Fixer| f.journal.read().unwrap().records;
 
@@ -1031,7 +1039,9 @@ exit \"$code\"\n",
             tokio::time::sleep(Duration::from_millis(300)).await;
             c.cancel();
         });
-        fixer.apply("dns.flush", "dns.flush", &quiet, &cancel).await
+        fixer
+            .apply("dns.flush", "dns.flush", &no_events, &cancel)
+            .await
     })
     .unwrap();
     assert_eq!(o.status, OutcomeStatus::Cancelled, "{o:?}");
@@ -1055,7 +1065,7 @@ exit \"$code\"\n",
         })
         .unwrap();
     set_mode("run");
-    let o = block_on(fixer.undo("e-undo", &quiet, &CancellationToken::new())).unwrap();
+    let o = block_on(fixer.undo("e-undo", &no_events, &CancellationToken::new())).unwrap();
     assert_eq!(o.status, OutcomeStatus::Applied, "{o:?}");
     assert_eq!(
         argv(),

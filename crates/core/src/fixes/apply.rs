@@ -10,8 +10,8 @@ use ts_rs::TS;
 
 use super::journal::{Journal, JournalError, Record};
 use super::plans::{undo_steps, Saved};
-use super::{Action, FixEnv, Plan, Step};
-use crate::facts::command::{CommandSpec, ExecError, Executor};
+use super::{Action, FixEnv, Plan};
+use crate::facts::command::{CommandSpec, Executor};
 use crate::system::Os;
 
 /// How long one command of a fix may take.
@@ -46,7 +46,7 @@ pub enum ApplyError {
     Save { command: String, reason: String },
     #[error(transparent)]
     Journal(#[from] JournalError),
-    #[error("there is no fix {0:?} in the journal")]
+    #[error("there is no change {0:?} in the history of fixes")]
     NoEntry(String),
     #[error("{0}")]
     Refused(String),
@@ -353,7 +353,6 @@ async fn run_command(
             }
             (ok, detail)
         }
-        Err(e @ ExecError::NotFound(_)) => (false, e.to_string()),
         Err(e) => (false, e.to_string()),
     }
 }
@@ -789,11 +788,6 @@ async fn remove_nft_rules(
             handles.len()
         ),
     )
-}
-
-/// What `Step`s are, for callers that only have ids.
-pub fn titles(steps: &[Step]) -> Vec<String> {
-    steps.iter().map(|s| s.title.clone()).collect()
 }
 
 #[cfg(test)]

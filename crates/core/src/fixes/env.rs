@@ -115,19 +115,7 @@ impl FixEnv {
     /// and looks at which Linux tools are in charge here.
     pub async fn current(profile: &Profile, facts: &Facts, exec: &dyn Executor) -> FixEnv {
         let os = facts.os;
-        let vars: BTreeMap<String, String> = [
-            "APPDATA",
-            "LOCALAPPDATA",
-            "XDG_DATA_HOME",
-            "XDG_CACHE_HOME",
-            "MEETING_DOCTOR_DATA",
-        ]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
-        .collect();
-        let home = std::env::var("HOME")
-            .or_else(|_| std::env::var("USERPROFILE"))
-            .unwrap_or_default();
+        let (home, vars) = (process_home(), process_vars());
         let interface = facts
             .route_to_zoom
             .value()
@@ -234,16 +222,45 @@ pub fn data_dir_for(os: Os, home: &str, vars: &BTreeMap<String, String>) -> Stri
     }
 }
 
+/// The folders from this process's environment that plans and the data
+/// folder depend on.
+fn process_vars() -> BTreeMap<String, String> {
+    [
+        "APPDATA",
+        "LOCALAPPDATA",
+        "XDG_DATA_HOME",
+        "XDG_CACHE_HOME",
+        "MEETING_DOCTOR_DATA",
+    ]
+    .iter()
+    .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
+    .collect()
+}
+
+fn process_home() -> String {
+    std::env::var("HOME")
+        .or_else(|_| std::env::var("USERPROFILE"))
+        .unwrap_or_default()
+}
+
 /// This computer's data folder (see [`data_dir_for`]).
 pub fn data_dir() -> PathBuf {
-    let vars: BTreeMap<String, String> = ["LOCALAPPDATA", "XDG_DATA_HOME", "MEETING_DOCTOR_DATA"]
-        .iter()
-        .filter_map(|k| std::env::var(k).ok().map(|v| (k.to_string(), v)))
-        .collect();
-    let home = std::env::var("HOME")
-        .or_else(|_| std::env::var("USERPROFILE"))
-        .unwrap_or_default();
-    PathBuf::from(data_dir_for(Os::current(), &home, &vars))
+    PathBuf::from(data_dir_for(
+        Os::current(),
+        &process_home(),
+        &process_vars(),
+    ))
+}
+
+impl FixEnv {
+    /// This computer without reading its settings: enough to read the
+    /// journal and undo from it (undo steps carry everything they need).
+    pub fn journal_only() -> FixEnv {
+        let mut env = FixEnv::bare(Os::current(), &process_home());
+        env.vars = process_vars();
+        env.data_dir = data_dir_for(env.os, &env.home, &env.vars);
+        env
+    }
 }
 
 /// True when `program` is an executable file on PATH.

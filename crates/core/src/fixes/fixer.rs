@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::apply::{self, Applied, ApplyError, Progress, StepResult};
+use super::apply::{self, Applied, ApplyError, StepResult};
 use super::elevate::{self, Elevation, Request};
 use super::journal::{Entry, Journal, JournalError, Record};
 use super::{find, plan, FixEnv, NotApplicable, Plan, Preview};
@@ -106,6 +106,33 @@ pub struct Outcome {
     pub verification: Option<Verification>,
 }
 
+/// What happens while a fix (or an undo) runs, for a live view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum FixEvent {
+    /// The system's administrator prompt is about to appear; it is given
+    /// up on after `timeout_s` seconds.
+    WaitingForApproval { timeout_s: u64 },
+    /// A step finished (read-only steps are not reported).
+    Step { step: StepResult },
+    /// The fix is done; its checks (these ids) are running again.
+    Verifying { checks: Vec<String> },
+}
+
+/// Where fix events go.
+pub type Events<'a> = &'a (dyn Fn(FixEvent) + Send + Sync);
+
+/// How a fix is checked afterwards.
+#[derive(Debug)]
+pub struct Recheck<'a, M> {
+    /// The ids of its checks.
+    pub checks: Vec<String>,
+    /// What the checks said before.
+    pub before: &'a [Finding],
+    /// Runs the checks again (`measure` for this profile and fix).
+    pub measure: M,
+}
+
 /// Fixes on one computer.
 #[derive(Debug, Clone)]
 pub struct Fixer {
@@ -167,13 +194,52 @@ impl Fixer {
         }
     }
 
+    /// Refuses a change that needs rights this program lacks when asking
+    /// for them is turned off (`MEETING_DOCTOR_ELEVATE=never`).
+    fn refused(&self, needs_admin: bool, fix: &str, title: &str) -> Option<Outcome> {
+        (needs_admin && self.elevation == ElevationMode::Never && !elevate::is_elevated()).then(|| {
+            outcome(
+                fix,
+                title,
+                OutcomeStatus::NotAuthorized,
+                "This change needs administrator rights, and asking for them is turned off (MEETING_DOCTOR_ELEVATE=never). Run Meeting Doctor as an administrator, or export the fix as a script for an administrator shell.".into(),
+            )
+        })
+    }
+
+    /// Applies fix `id`, then runs its checks again: before → after.
+    pub async fn apply_verified<M, F>(
+        &self,
+        id: &str,
+        confirmed: &str,
+        recheck: Recheck<'_, M>,
+        events: Events<'_>,
+        cancel: &CancellationToken,
+    ) -> Result<Outcome, FixError>
+    where
+        M: FnOnce(CancellationToken) -> F,
+        F: std::future::Future<Output = crate::Result<Vec<Finding>>>,
+    {
+        let mut outcome = self.apply(id, confirmed, events, cancel).await?;
+        if outcome.status == OutcomeStatus::Applied && !recheck.checks.is_empty() {
+            events(FixEvent::Verifying {
+                checks: recheck.checks.clone(),
+            });
+            match (recheck.measure)(cancel.clone()).await {
+                Ok(after) => outcome.verification = Some(compare(recheck.before, &after)),
+                Err(e) => tracing::warn!(fix = id, error = %e, "the fix's checks could not run"),
+            }
+        }
+        Ok(outcome)
+    }
+
     /// Applies fix `id`. `confirmed` must name the fix: a caller cannot
     /// apply one fix on the strength of a yes to another.
     pub async fn apply(
         &self,
         id: &str,
         confirmed: &str,
-        progress: Progress<'_>,
+        events: Events<'_>,
         cancel: &CancellationToken,
     ) -> Result<Outcome, FixError> {
         let fix = find(id).ok_or_else(|| FixError::Unknown(id.to_string()))?;
@@ -191,13 +257,8 @@ impl Fixer {
                 ))
             }
         };
-        if plan.needs_admin && self.elevation == ElevationMode::Never && !elevate::is_elevated() {
-            return Ok(outcome(
-                id,
-                &fix.title,
-                OutcomeStatus::NotAuthorized,
-                "This fix needs administrator rights. Run it as an administrator, or export it as a script (--script) for an administrator shell.".into(),
-            ));
+        if let Some(refused) = self.refused(plan.needs_admin, id, &fix.title) {
+            return Ok(refused);
         }
         if self.needs_prompt(plan.needs_admin) {
             let entry = apply::new_entry_id(id);
@@ -205,15 +266,18 @@ impl Fixer {
                 fix: id.to_string(),
                 entry: entry.clone(),
             };
-            return self.elevated(req, &fix.title, id, entry, cancel).await;
+            return self
+                .elevated(req, &fix.title, id, entry, events, cancel)
+                .await;
         }
+        let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
         let applied = apply::apply(
             &plan,
             &self.env,
             &self.journal,
             &*self.exec,
             None,
-            progress,
+            &progress,
             None,
         )
         .await?;
@@ -224,7 +288,7 @@ impl Fixer {
     pub async fn undo(
         &self,
         entry: &str,
-        progress: Progress<'_>,
+        events: Events<'_>,
         cancel: &CancellationToken,
     ) -> Result<Outcome, FixError> {
         let e = self
@@ -232,15 +296,19 @@ impl Fixer {
             .into_iter()
             .find(|e| e.id == entry)
             .ok_or_else(|| ApplyError::NoEntry(entry.to_string()))?;
+        if let Some(refused) = self.refused(e.admin, &e.fix, &e.title) {
+            return Ok(refused);
+        }
         if self.needs_prompt(e.admin) {
             let req = Request::Undo {
                 entry: entry.to_string(),
             };
             return self
-                .elevated(req, &e.title, &e.fix, entry.to_string(), cancel)
+                .elevated(req, &e.title, &e.fix, entry.to_string(), events, cancel)
                 .await;
         }
-        let applied = apply::undo(&self.journal, entry, &*self.exec, progress).await?;
+        let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
+        let applied = apply::undo(&self.journal, entry, &*self.exec, &progress).await?;
         Ok(from_applied(&e.title, applied, true))
     }
 
@@ -257,6 +325,7 @@ impl Fixer {
         title: &str,
         fix: &str,
         entry: String,
+        events: Events<'_>,
         cancel: &CancellationToken,
     ) -> Result<Outcome, FixError> {
         self.journal.touch()?;
@@ -266,6 +335,9 @@ impl Fixer {
         }
         let spec = elevate::command(self.env.os, &self.exe, &args);
         let undoing = matches!(request, Request::Undo { .. });
+        events(FixEvent::WaitingForApproval {
+            timeout_s: self.approval_timeout.as_secs(),
+        });
         let result = tokio::select! {
             r = self.exec.run(&spec, self.approval_timeout) => r,
             _ = cancel.cancelled() => {
