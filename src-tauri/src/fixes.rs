@@ -283,7 +283,7 @@ pub async fn fix_suggestions(state: State<'_, AppState>) -> Result<Vec<Suggestio
     }
     let profile = state.profile()?;
     let fixer = state.fixes.fixer(&profile, true).await;
-    Ok(core_fixes::suggest(&diagnosis, &fixer.env))
+    Ok(fixer.suggest(&diagnosis))
 }
 
 #[tauri::command]

@@ -169,6 +169,8 @@ test("a local firewall blocking Zoom: Fix it, confirm, before → after, Undo", 
     const FIX = `button.fix-it[data-fix="firewall.allow_zoom"]`;
     await wd.waitFor(`return !!document.querySelector('${FIX}')`, 15_000, "a Fix it button for the firewall");
     await wd.exec(`document.querySelector('${FIX}').scrollIntoView({ block: "center" }); return true;`);
+    const promised = await wd.exec(`return !!document.querySelector('li.fix[data-fix="firewall.allow_zoom"] .fix-admin')`);
+    assert.equal(promised, false, "the app runs as root here: no password prompt is promised");
     await snapshot(wd, "fix-offered");
     await wd.click(await wd.find(FIX));
     await wd.waitFor(`return !!document.querySelector("#fix-confirm")`, 15_000, "the confirmation dialog");

@@ -186,7 +186,13 @@ export type Preview = { fix: Fix, os: Os,
 /**
  * False when the fix cannot be done here; `reason` says why.
  */
-applicable: boolean, reason: string | null, needs_admin: boolean, needs_restart: boolean, side_effects: Array<string>, steps: Array<PreviewStep>, undo: string, };
+applicable: boolean, reason: string | null, needs_admin: boolean, 
+/**
+ * Applying it will bring up the system's administrator prompt (it
+ * needs rights this program does not have). [`Preview::of`] assumes
+ * so; [`Fixer::preview`] knows.
+ */
+asks_password: boolean, needs_restart: boolean, side_effects: Array<string>, steps: Array<PreviewStep>, undo: string, };
 
 export type Suggestion = { preview: Preview, 
 /**

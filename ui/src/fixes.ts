@@ -61,7 +61,7 @@ export function confirmText(preview: Preview, checkTitles: ReadonlyMap<string, s
     heading: fix.title,
     why: fix.why,
     steps: preview.steps.map((s) => s.title),
-    admin: preview.needs_admin ? ADMIN_NOTE : null,
+    admin: preview.asks_password ? ADMIN_NOTE : null,
     restart: preview.needs_restart ? "You'll need to restart the computer afterwards." : null,
     sideEffects: preview.side_effects,
     caution: fix.risk === "high" ? "This is a broad change. Try the other fixes and steps first." : null,

@@ -401,6 +401,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": true,
     "reason": null,
     "needs_admin": false,
+    "asks_password": false,
     "needs_restart": false,
     "side_effects": [],
     "steps": [
@@ -425,6 +426,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": true,
     "reason": null,
     "needs_admin": true,
+    "asks_password": true,
     "needs_restart": false,
     "side_effects": [],
     "steps": [
@@ -449,6 +451,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": true,
     "reason": null,
     "needs_admin": false,
+    "asks_password": false,
     "needs_restart": false,
     "side_effects": [
       "Zoom closes first. Your Zoom settings, sign-in and chat history stay where they are.",
@@ -494,6 +497,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": true,
     "reason": null,
     "needs_admin": true,
+    "asks_password": true,
     "needs_restart": false,
     "side_effects": [
       "The firewall stays on; only Zoom's traffic is let through."
@@ -524,6 +528,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": false,
     "reason": "The network connection in use is not known.",
     "needs_admin": false,
+    "asks_password": false,
     "needs_restart": false,
     "side_effects": [],
     "steps": [],
@@ -545,6 +550,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": false,
     "reason": "This computer does not use a proxy server.",
     "needs_admin": false,
+    "asks_password": false,
     "needs_restart": false,
     "side_effects": [],
     "steps": [],
@@ -565,6 +571,7 @@ export const PREVIEWS: Record<string, Preview> = {
     "applicable": false,
     "reason": "The network interface in use is not known, so it cannot be restarted.",
     "needs_admin": false,
+    "asks_password": false,
     "needs_restart": false,
     "side_effects": [],
     "steps": [],

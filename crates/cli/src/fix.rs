@@ -52,10 +52,15 @@ pub fn print_preview(out: &mut impl Write, p: &Preview) -> std::io::Result<()> {
         writeln!(out, "    {}. {}", i + 1, s.title)?;
         writeln!(out, "       {}", s.detail)?;
     }
-    if p.needs_admin {
+    if p.asks_password {
         writeln!(
             out,
             "  Needs administrator rights: you will be asked for them."
+        )?;
+    } else if p.needs_admin {
+        writeln!(
+            out,
+            "  Needs administrator rights, which this program has: no prompt."
         )?;
     }
     if p.needs_restart {
@@ -102,7 +107,7 @@ pub fn list(profile_path: Option<&PathBuf>, from: Option<&PathBuf>, json: bool, 
     let fixer = rt.block_on(Fixer::for_this_computer(&profile));
     rt.shutdown_background();
     let suggestions: Vec<fixes::Suggestion> = match &report {
-        Some(r) => fixes::suggest(&r.diagnosis, &fixer.env),
+        Some(r) => fixer.suggest(&r.diagnosis),
         None => fixes::catalog()
             .into_iter()
             .map(|f| fixes::Suggestion {
@@ -341,7 +346,8 @@ pub fn fix(args: FixArgs) -> u8 {
                 ),
             };
         }
-        let preview = fixes::Preview::of(&plan, &catalog_fix, fixer.env.os);
+        let mut preview = fixes::Preview::of(&plan, &catalog_fix, fixer.env.os);
+        preview.asks_password = fixer.needs_prompt(preview.needs_admin);
         let mut err = std::io::stderr().lock();
         let _ = print_preview(&mut err, &preview);
         drop(err);

@@ -64,8 +64,8 @@ export class CauseFixesView {
       const titleId = `fix-title-${idPart(this.cause.id)}-${idPart(p.fix.id)}`;
       const button = h(
         "button",
-        { type: "button", class: "secondary fix-it", "data-fix": p.fix.id, "data-focus-key": `fix:${p.fix.id}`, "aria-describedby": p.needs_admin ? `${titleId}-admin` : null },
-        p.needs_admin && shield(),
+        { type: "button", class: "secondary fix-it", "data-fix": p.fix.id, "data-focus-key": `fix:${p.fix.id}`, "aria-describedby": p.asks_password ? `${titleId}-admin` : null },
+        p.asks_password && shield(),
         h("span", {}, "Fix it"),
         srOnly(`: ${p.fix.title}`),
       );
@@ -81,7 +81,7 @@ export class CauseFixesView {
           { class: "fix-text" },
           h("p", { class: "fix-title", id: titleId }, p.fix.title),
           h("p", { class: "fix-why" }, p.fix.why),
-          p.needs_admin && h("p", { class: "fix-admin", id: `${titleId}-admin` }, shield(), h("span", {}, "Asks for an administrator password")),
+          p.asks_password && h("p", { class: "fix-admin", id: `${titleId}-admin` }, shield(), h("span", {}, "Asks for an administrator password")),
           last && h("p", { class: "fix-last" }, h("strong", {}, "Last try: "), lastTryText(last.outcome, last.action)),
         ),
         button,

@@ -186,7 +186,7 @@ async function applyFix(args: Record<string, unknown>): Promise<FixResult> {
   const me = fixing;
   try {
     await wait(10);
-    if (preview.needs_admin) {
+    if (preview.asks_password) {
       send({ event: "waiting_for_approval", timeout_s: 120 });
       await fixSleep(config.approvalMs ?? 400);
       if (me.cancelled) return wire(fixResult(outcome(preview, "cancelled")));
@@ -195,7 +195,7 @@ async function applyFix(args: Record<string, unknown>): Promise<FixResult> {
     if (status !== "applied" && status !== "failed") return wire(fixResult(outcome(preview, status)));
     const o = outcome(preview, status, lastReport?.checks ?? [], { entry: `20251122062500-${id}-3f2a` });
     // A fix made with administrator rights reports its steps at the end.
-    if (!preview.needs_admin) {
+    if (!preview.asks_password) {
       for (const s of stepResults(preview, status === "failed" ? preview.steps.length - 1 : null)) {
         await wait(step);
         send({ event: "step", step: s });

@@ -181,7 +181,19 @@ impl Fixer {
 
     pub fn preview(&self, id: &str) -> Result<Preview, FixError> {
         let fix = find(id).ok_or_else(|| FixError::Unknown(id.to_string()))?;
-        Ok(Preview::of(&plan(id, &self.env), &fix, self.env.os))
+        let mut p = Preview::of(&plan(id, &self.env), &fix, self.env.os);
+        p.asks_password = self.needs_prompt(p.needs_admin);
+        Ok(p)
+    }
+
+    /// The fixes for `diagnosis` (see [`super::suggest`]), saying which
+    /// will bring up the administrator prompt here.
+    pub fn suggest(&self, diagnosis: &crate::diagnosis::Diagnosis) -> Vec<super::Suggestion> {
+        let mut out = super::suggest(diagnosis, &self.env);
+        for s in &mut out {
+            s.preview.asks_password = self.needs_prompt(s.preview.needs_admin);
+        }
+        out
     }
 
     /// Whether applying (or undoing) a change with this `needs_admin`
@@ -619,4 +631,28 @@ pub fn child_main(args: &[String]) -> Option<i32> {
             },
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::command::Replay;
+    use crate::system::Os;
+
+    #[test]
+    fn the_preview_says_whether_the_administrator_prompt_will_appear() {
+        let mut env = FixEnv::bare(Os::Linux, "/home/zoë");
+        env.linux.resolved = true;
+        let mut f = Fixer::new(env, Arc::new(Replay::new()));
+        f.elevation = ElevationMode::Always;
+        let p = f.preview("dns.flush").unwrap();
+        assert!(p.needs_admin && p.asks_password);
+        // Prompting turned off: it still needs rights, but nothing will ask.
+        f.elevation = ElevationMode::Never;
+        let p = f.preview("dns.flush").unwrap();
+        assert!(p.needs_admin && !p.asks_password);
+        f.elevation = ElevationMode::Always;
+        let p = f.preview("zoom.quit").unwrap();
+        assert!(!p.needs_admin && !p.asks_password);
+    }
 }

@@ -300,6 +300,10 @@ pub struct Preview {
     pub applicable: bool,
     pub reason: Option<String>,
     pub needs_admin: bool,
+    /// Applying it will bring up the system's administrator prompt (it
+    /// needs rights this program does not have). [`Preview::of`] assumes
+    /// so; [`Fixer::preview`] knows.
+    pub asks_password: bool,
     pub needs_restart: bool,
     pub side_effects: Vec<String>,
     pub steps: Vec<PreviewStep>,
@@ -315,6 +319,7 @@ impl Preview {
                 applicable: true,
                 reason: None,
                 needs_admin: p.needs_admin,
+                asks_password: p.needs_admin,
                 needs_restart: p.needs_restart,
                 side_effects: p.side_effects.clone(),
                 steps: p
@@ -333,6 +338,7 @@ impl Preview {
                 applicable: false,
                 reason: Some(na.reason.clone()),
                 needs_admin: false,
+                asks_password: false,
                 needs_restart: false,
                 side_effects: vec![],
                 steps: vec![],
