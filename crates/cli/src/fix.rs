@@ -154,8 +154,8 @@ fn print_list(
         n += 1;
         let p = &s.preview;
         let mut notes = vec![risk_words(p.fix.risk).to_string()];
-        if p.needs_admin {
-            notes.push("needs administrator rights".into());
+        if p.asks_password {
+            notes.push("asks for administrator rights".into());
         }
         if p.needs_restart {
             notes.push("needs a restart".into());

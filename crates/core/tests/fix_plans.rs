@@ -1378,6 +1378,22 @@ fn clear_cache_quits_zoom_then_moves_its_folders_aside_keeping_settings_and_data
 }
 
 #[test]
+fn clear_cache_moves_only_the_folders_found_here_and_none_is_not_applicable() {
+    let found = with(linux(), |e| {
+        e.zoom_caches_present = Some(vec!["/home/zoë/.zoom/data".into()]);
+    });
+    let p = ok("zoom.clear_cache", &found);
+    assert_eq!(
+        actions(&p.steps),
+        vec![quit(Os::Linux), move_aside("/home/zoë/.zoom/data", true)]
+    );
+    let none = with(linux(), |e| e.zoom_caches_present = Some(vec![]));
+    assert_na("zoom.clear_cache", &none, "no temporary files");
+    // Not looked: every place Zoom may keep them.
+    assert_eq!(ok("zoom.clear_cache", &linux()).steps.len(), 5);
+}
+
+#[test]
 fn the_keep_patterns_keep_settings_and_databases_and_move_the_rest() {
     let keep = |name: &str| KEEP.iter().any(|k| glob_match(k, name));
     for name in [

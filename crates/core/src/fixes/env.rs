@@ -64,6 +64,10 @@ pub struct FixEnv {
     /// macOS: the network service of that interface ("Wi-Fi").
     pub service: Option<String>,
     pub linux: LinuxSetup,
+    /// Which of Zoom's cache folders exist here; None when not looked
+    /// (then the plan lists every place Zoom may keep them).
+    #[serde(default)]
+    pub zoom_caches_present: Option<Vec<String>>,
     /// Ports to let through (the profile's and Zoom's published ones).
     pub tcp_ports: Vec<u16>,
     pub udp_ports: Vec<u16>,
@@ -86,6 +90,7 @@ impl FixEnv {
             interface: None,
             service: None,
             linux: LinuxSetup::default(),
+            zoom_caches_present: None,
             tcp_ports: ZOOM_TCP.to_vec(),
             udp_ports: ZOOM_UDP.to_vec(),
             public_dns: vec![IpAddr::from([1, 1, 1, 1]), IpAddr::from([8, 8, 8, 8])],
@@ -152,11 +157,19 @@ impl FixEnv {
             interface,
             service,
             linux,
+            zoom_caches_present: None,
             tcp_ports: vec![],
             udp_ports: vec![],
             public_dns: vec![],
         };
         env.set_profile(profile);
+        env.zoom_caches_present = Some(
+            super::plans::cache_folders(&env)
+                .into_iter()
+                .map(|(path, _)| path)
+                .filter(|p| Path::new(p).exists())
+                .collect(),
+        );
         env
     }
 

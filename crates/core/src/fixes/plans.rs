@@ -68,7 +68,7 @@ pub fn plan(id: &str, env: &FixEnv) -> Result<Plan, NotApplicable> {
             p.steps.push(quit_step(env.os));
             p.undo = "Start Zoom again when you are ready.".into();
         }
-        "zoom.clear_cache" => clear_cache(env, &mut p),
+        "zoom.clear_cache" => clear_cache(env, &mut p)?,
         "proxy.disable" => proxy_disable(env, &mut p)?,
         "dns.use_public" => dns_public(env, &mut p)?,
         "clock.sync" => clock_sync(env, &mut p)?,
@@ -538,10 +538,24 @@ pub fn cache_folders(env: &FixEnv) -> Vec<(String, Vec<String>)> {
     }
 }
 
-fn clear_cache(env: &FixEnv, p: &mut Plan) {
+fn clear_cache(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
     p.needs_admin = false;
+    let folders: Vec<(String, Vec<String>)> = cache_folders(env)
+        .into_iter()
+        .filter(|(path, _)| {
+            env.zoom_caches_present
+                .as_ref()
+                .is_none_or(|present| present.contains(path))
+        })
+        .collect();
+    if folders.is_empty() {
+        return Err(na(
+            &p.fix.id,
+            "Zoom keeps no temporary files on this computer, so there is nothing to put aside.",
+        ));
+    }
     p.steps.push(quit_step(env.os));
-    for (path, keep) in cache_folders(env) {
+    for (path, keep) in folders {
         p.steps.push(Step::new(
             "Move Zoom's temporary files into a dated backup folder",
             Action::MoveAside { path, keep },
@@ -556,6 +570,7 @@ fn clear_cache(env: &FixEnv, p: &mut Plan) {
         join(env.os, &env.data_dir, &["backups"])
     ));
     p.undo = "Undo moves every file back from the backup folder.".into();
+    Ok(())
 }
 
 // ─────────────────────────────── proxy.disable ───────────────────────────────
