@@ -242,8 +242,9 @@ fn status_word(s: meeting_doctor_core::Status) -> &'static str {
     }
 }
 
-fn print_outcome(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
+fn print_outcome(out: &mut impl Write, o: &Outcome, undoing: bool) -> std::io::Result<()> {
     let head = match o.status {
+        OutcomeStatus::Applied if undoing => "Undone",
         OutcomeStatus::Applied => "Done",
         OutcomeStatus::Failed => "It did not work",
         OutcomeStatus::Declined => "Declined",
@@ -252,7 +253,12 @@ fn print_outcome(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
         OutcomeStatus::TimedOut => "No answer",
         OutcomeStatus::NotApplicable => "Not possible here",
     };
-    writeln!(out, "{head}: {} — {}", o.title, o.message)?;
+    if o.status == OutcomeStatus::Applied {
+        // The message only repeats "Done." / "Undone.".
+        writeln!(out, "{head}: {}", o.title)?;
+    } else {
+        writeln!(out, "{head}: {} — {}", o.title, o.message)?;
+    }
     if let Some(v) = &o.verification {
         if !v.checks.is_empty() {
             writeln!(out, "Checked again:")?;
@@ -278,7 +284,7 @@ fn print_outcome(out: &mut impl Write, o: &Outcome) -> std::io::Result<()> {
             )?;
         }
     }
-    if let (Some(entry), OutcomeStatus::Applied) = (&o.entry, o.status) {
+    if let (Some(entry), OutcomeStatus::Applied, false) = (&o.entry, o.status, undoing) {
         writeln!(out, "To undo: meeting-doctor undo {entry}")?;
     }
     Ok(())
@@ -402,7 +408,7 @@ pub fn fix(args: FixArgs) -> u8 {
         };
         ctrl_c.abort();
         let mut out = std::io::stdout().lock();
-        let _ = print_outcome(&mut out, &outcome);
+        let _ = print_outcome(&mut out, &outcome, false);
         outcome_code(&outcome)
     });
     rt.shutdown_background();
@@ -481,7 +487,7 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
             .await
         {
             Ok(o) => {
-                let _ = print_outcome(&mut std::io::stdout().lock(), &o);
+                let _ = print_outcome(&mut std::io::stdout().lock(), &o, true);
                 outcome_code(&o)
             }
             Err(e) => fail(EXIT_PROBLEMS, &e.to_string()),

@@ -172,6 +172,15 @@ fn clear_cache_dry_run_apply_journal_and_undo() {
     assert_eq!(code(&o), 2, "{}", text(&o.stderr));
     let o = h.run(&["undo", "zoom.clear_cache", "--yes"]);
     assert_eq!(code(&o), 0, "{}\n{}", text(&o.stdout), text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(
+        out.starts_with("Undone: Put Zoom's temporary files aside"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("To undo"),
+        "an undo is not offered its own undo: {out}"
+    );
     assert_eq!(h.files(), before, "every file back, byte for byte");
     let o = h.run(&["undo", &id, "--yes"]);
     assert_eq!(code(&o), 1, "already undone");
