@@ -409,6 +409,14 @@ fn firewalld_rule(op: &str, fam: &str, proto: &str, ports: &str, permanent: bool
 
 fn stack_reset(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
     let id = p.fix.id.clone();
+    let interface = || {
+        env.interface.as_deref().ok_or_else(|| {
+            na(
+                &id,
+                "The network interface in use is not known, so it cannot be restarted.",
+            )
+        })
+    };
     match env.os {
         Os::Windows => {
             p.needs_restart = true;
@@ -428,12 +436,7 @@ fn stack_reset(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
             p.undo = "This cannot be undone: Windows rebuilds these settings. Reinstall your VPN or security software if it stops working.".into();
         }
         Os::Macos => {
-            let i = env.interface.as_deref().ok_or_else(|| {
-                na(
-                    &id,
-                    "The network interface in use is not known, so it cannot be restarted.",
-                )
-            })?;
+            let i = interface()?;
             p.steps.push(Step::run(
                 format!("Turn off the network connection ({i})"),
                 cmd("ifconfig", &[i, "down"]),
@@ -447,12 +450,7 @@ fn stack_reset(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
             p.undo = "Nothing to undo: the connection comes back by itself.".into();
         }
         Os::Linux => {
-            let i = env.interface.as_deref().ok_or_else(|| {
-                na(
-                    &id,
-                    "The network interface in use is not known, so it cannot be restarted.",
-                )
-            })?;
+            let i = interface()?;
             if env.linux.network_manager {
                 p.steps.push(Step::run(
                     format!("Disconnect {i}"),
