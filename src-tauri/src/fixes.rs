@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::SystemTime;
 
 pub use meeting_doctor_core::fixes::fixer::FixEvent;
-use meeting_doctor_core::fixes::fixer::{self, FixError, Fixer, Recheck};
+use meeting_doctor_core::fixes::fixer::{self, Approval, FixError, Fixer, Recheck};
 use meeting_doctor_core::fixes::journal::Entry;
 use meeting_doctor_core::fixes::{
     self as core_fixes, script, Outcome, OutcomeStatus, Plan, Preview, Suggestion,
@@ -212,6 +212,7 @@ pub async fn apply_and_verify<M, F>(
     fixer: &Fixer,
     id: &str,
     confirmed: &str,
+    digest: &str,
     recheck: Recheck<'_, M>,
     events: &(dyn Fn(FixEvent) + Send + Sync),
     cancel: &CancellationToken,
@@ -221,8 +222,13 @@ where
     F: Future<Output = meeting_doctor_core::Result<Vec<Finding>>>,
 {
     known(id)?;
+    let approval = Approval {
+        fix: id,
+        confirmed,
+        digest,
+    };
     Ok(fixer
-        .apply_verified(id, confirmed, recheck, events, cancel)
+        .apply_verified(approval, recheck, events, cancel)
         .await?)
 }
 
@@ -299,6 +305,7 @@ pub async fn apply_fix(
     state: State<'_, AppState>,
     id: String,
     confirmed: String,
+    digest: String,
     on_event: Channel<FixEvent>,
 ) -> Result<FixResult, IpcError> {
     known(&id)?;
@@ -317,7 +324,8 @@ pub async fn apply_fix(
     };
     let events = forward(on_event);
     tracing::info!(fix = %id, "fix confirmed");
-    let outcome = apply_and_verify(&fixer, &id, &confirmed, recheck, &events, &cancel).await?;
+    let outcome =
+        apply_and_verify(&fixer, &id, &confirmed, &digest, recheck, &events, &cancel).await?;
     Ok(finish(&state, &fixer, outcome, Action::Apply).await)
 }
 
@@ -393,6 +401,7 @@ mod tests {
         let mut f = Fixer::new(env, exec);
         f.elevation = ElevationMode::Never;
         f.exe = "/opt/meeting-doctor/meeting-doctor-app".into();
+        f.admin_store = meeting_doctor_core::fixes::store::Store::admin(home.join("md-admin"));
         f
     }
 
@@ -438,15 +447,24 @@ mod tests {
             before,
             measure: never_measured,
         };
-        let e = apply_and_verify(&fixer, "rm -rf /", "rm -rf /", recheck(&[]), &send, &cancel)
-            .await
-            .unwrap_err();
+        let e = apply_and_verify(
+            &fixer,
+            "rm -rf /",
+            "rm -rf /",
+            "",
+            recheck(&[]),
+            &send,
+            &cancel,
+        )
+        .await
+        .unwrap_err();
         assert_eq!(e.kind, ErrorKind::Fix);
         // A yes to one fix is not a yes to another.
         let e = apply_and_verify(
             &fixer,
             "zoom.clear_cache",
             "zoom.quit",
+            "",
             recheck(&[]),
             &send,
             &cancel,
@@ -502,6 +520,7 @@ mod tests {
             &fixer,
             "zoom.clear_cache",
             "zoom.clear_cache",
+            &fixer.preview("zoom.clear_cache").unwrap().digest,
             recheck,
             &send,
             &cancel,
@@ -629,9 +648,18 @@ mod tests {
             before: &[],
             measure: never_measured,
         };
-        let outcome = apply_and_verify(&fixer, "dns.flush", "dns.flush", recheck, &send, &cancel)
-            .await
-            .unwrap();
+        let digest = fixer.preview("dns.flush").unwrap().digest;
+        let outcome = apply_and_verify(
+            &fixer,
+            "dns.flush",
+            "dns.flush",
+            &digest,
+            recheck,
+            &send,
+            &cancel,
+        )
+        .await
+        .unwrap();
         assert_eq!(outcome.status, OutcomeStatus::Declined);
         assert!(outcome.verification.is_none());
         assert_eq!(

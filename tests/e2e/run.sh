@@ -53,10 +53,13 @@ mkdir -p tests/e2e/artifacts
 if [[ "${2:-}" == "--bench" ]]; then
   ip netns exec "$ns" env DISPLAY=":$display" MD_APP="$app" MD_LAB="$work/lab" node tests/e2e/launch-bench.mjs
 else
-  # A home of its own: the app saves reports into ~/Downloads.
+  # A home of its own: the app saves reports into ~/Downloads. The app runs
+  # as root, so fixes that need rights keep their journal in the
+  # administrators' folder: one of the run's own, not this machine's.
   mkdir -p "$work/home/Downloads"
+  install -d -m 0755 "$work/admin"
   ip netns exec "$ns" env DISPLAY=":$display" MD_APP="$app" MD_LAB="$work/lab" \
-    HOME="$work/home" MD_HOME="$work/home" \
+    HOME="$work/home" MD_HOME="$work/home" MEETING_DOCTOR_ADMIN_DATA="$work/admin" \
     SSL_CERT_FILE="$work/lab/inspection-ca.pem" \
     node --test --test-timeout=240000 tests/e2e/app.test.mjs
 fi

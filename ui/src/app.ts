@@ -48,7 +48,7 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
   // Fixes: asked for by catalog id only; the dialog shows what will run first.
   const dialog = new FixDialog(root, () => [main, footer], {
     preview: (id) => backend.previewFix(id),
-    apply: (id, confirmed, onEvent) => backend.applyFix(id, confirmed, onEvent),
+    apply: (id, confirmed, digest, onEvent) => backend.applyFix(id, confirmed, digest, onEvent),
     undo: (entry, onEvent) => backend.undoFix(entry, onEvent),
     cancel: () => {
       backend.cancelFix().catch(() => undefined); // the wait ends by itself at its time limit

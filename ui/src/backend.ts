@@ -19,7 +19,7 @@ export interface Backend {
   /** What fix `id` (a catalog id, never a command) would do on this computer now. */
   previewFix(id: string): Promise<Preview>;
   /** Makes fix `id` after the person said yes to it (`confirmed` names it), streaming its progress. */
-  applyFix(id: string, confirmed: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  applyFix(id: string, confirmed: string, digest: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
   /** Stops waiting for the administrator prompt. */
   cancelFix(): Promise<boolean>;
   /** Undoes a change from the history by its entry id. */
@@ -42,7 +42,7 @@ export const tauriBackend: Backend = {
   compareReports: (before, after) => invoke<Comparison>("compare_reports", { before, after }),
   fixSuggestions: () => invoke<Suggestion[]>("fix_suggestions"),
   previewFix: (id) => invoke<Preview>("preview_fix", { id }),
-  applyFix: (id, confirmed, onEvent) => invoke<FixResult>("apply_fix", { id, confirmed, onEvent: new Channel<FixEvent>(onEvent) }),
+  applyFix: (id, confirmed, digest, onEvent) => invoke<FixResult>("apply_fix", { id, confirmed, digest, onEvent: new Channel<FixEvent>(onEvent) }),
   cancelFix: () => invoke<boolean>("cancel_fix"),
   undoFix: (entry, onEvent) => invoke<FixResult>("undo_fix", { entry, onEvent: new Channel<FixEvent>(onEvent) }),
   fixHistory: () => invoke<HistoryEntry[]>("fix_history"),

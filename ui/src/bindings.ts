@@ -192,7 +192,12 @@ applicable: boolean, reason: string | null, needs_admin: boolean,
  * needs rights this program does not have). [`Preview::of`] assumes
  * so; [`Fixer::preview`] knows.
  */
-asks_password: boolean, needs_restart: boolean, side_effects: Array<string>, steps: Array<PreviewStep>, undo: string, };
+asks_password: boolean, needs_restart: boolean, side_effects: Array<string>, steps: Array<PreviewStep>, undo: string, 
+/**
+ * [`Plan::digest`] of the plan shown (empty when not applicable).
+ * Applying takes it back: a plan that changed since is not run.
+ */
+digest: string, };
 
 export type Suggestion = { preview: Preview, 
 /**
@@ -250,9 +255,13 @@ export type Entry = { id: string, fix: string, title: string, at: string, state:
 /**
  * Plain words for each undo step (empty: nothing to undo).
  */
-undo: Array<string>, backup: string | null, message: string | null, 
+undo: Array<string>, 
 /**
- * Undoing it needs administrator rights.
+ * Where the files it moved are kept (when it moved files).
+ */
+backup: string | null, message: string | null, 
+/**
+ * It is in the administrators' journal: undoing it needs their rights.
  */
 admin: boolean, };
 
@@ -264,9 +273,13 @@ can_undo: boolean, id: string, fix: string, title: string, at: string, state: En
 /**
  * Plain words for each undo step (empty: nothing to undo).
  */
-undo: Array<string>, backup: string | null, message: string | null, 
+undo: Array<string>, 
 /**
- * Undoing it needs administrator rights.
+ * Where the files it moved are kept (when it moved files).
+ */
+backup: string | null, message: string | null, 
+/**
+ * It is in the administrators' journal: undoing it needs their rights.
  */
 admin: boolean, };
 

@@ -410,7 +410,8 @@ export const PREVIEWS: Record<string, Preview> = {
         "detail": "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)"
       }
     ],
-    "undo": "Start Zoom again when you are ready."
+    "undo": "Start Zoom again when you are ready.",
+    "digest": "616d35ae65f0faf9c68f7b59edfe6df36fc446a7735ffd6c953149339c18ae9a"
   },
   "dns.flush": {
     "fix": {
@@ -435,7 +436,8 @@ export const PREVIEWS: Record<string, Preview> = {
         "detail": "resolvectl flush-caches"
       }
     ],
-    "undo": "Nothing to undo: the cache fills again by itself."
+    "undo": "Nothing to undo: the cache fills again by itself.",
+    "digest": "b69025173f76b6d840f4a16454e3644d8a7f9e59be2563201814aa4bb4b8d4da"
   },
   "zoom.clear_cache": {
     "fix": {
@@ -479,7 +481,8 @@ export const PREVIEWS: Record<string, Preview> = {
         "detail": "move /home/anna/.var/app/us.zoom.Zoom/cache into the backup folder"
       }
     ],
-    "undo": "Undo moves every file back from the backup folder."
+    "undo": "Undo moves every file back from the backup folder.",
+    "digest": "bffb6c3af4820ca02f830c13cd71948c89fcfb8c9eada011f492dbec57e86368"
   },
   "firewall.allow_zoom": {
     "fix": {
@@ -512,7 +515,8 @@ export const PREVIEWS: Record<string, Preview> = {
         "detail": "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom"
       }
     ],
-    "undo": "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched."
+    "undo": "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched.",
+    "digest": "59fdee0b2f7bf949e9ab0b6cb1069fbafc8d71d5dc80bbdbe572068ce75a31a6"
   },
   "dns.use_public": {
     "fix": {
@@ -532,7 +536,8 @@ export const PREVIEWS: Record<string, Preview> = {
     "needs_restart": false,
     "side_effects": [],
     "steps": [],
-    "undo": ""
+    "undo": "",
+    "digest": ""
   },
   "proxy.disable": {
     "fix": {
@@ -554,7 +559,8 @@ export const PREVIEWS: Record<string, Preview> = {
     "needs_restart": false,
     "side_effects": [],
     "steps": [],
-    "undo": ""
+    "undo": "",
+    "digest": ""
   },
   "network.stack_reset": {
     "fix": {
@@ -575,7 +581,8 @@ export const PREVIEWS: Record<string, Preview> = {
     "needs_restart": false,
     "side_effects": [],
     "steps": [],
-    "undo": ""
+    "undo": "",
+    "digest": ""
   }
 };
 

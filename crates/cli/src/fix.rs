@@ -6,7 +6,9 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 use meeting_doctor_core::fixes::apply::StepResult;
-use meeting_doctor_core::fixes::fixer::{self, FixEvent, Fixer, Outcome, OutcomeStatus, Recheck};
+use meeting_doctor_core::fixes::fixer::{
+    self, Approval, FixEvent, Fixer, Outcome, OutcomeStatus, Recheck,
+};
 use meeting_doctor_core::fixes::journal::{Entry, EntryState};
 use meeting_doctor_core::fixes::{self, Preview, Risk};
 use meeting_doctor_core::{CancellationToken, Profile};
@@ -352,8 +354,10 @@ pub fn fix(args: FixArgs) -> u8 {
                 ),
             };
         }
-        let mut preview = fixes::Preview::of(&plan, &catalog_fix, fixer.env.os);
-        preview.asks_password = fixer.needs_prompt(preview.needs_admin);
+        let preview = match fixer.preview(args.id) {
+            Ok(p) => p,
+            Err(e) => return fail(EXIT_USAGE, &e.to_string()),
+        };
         let mut err = std::io::stderr().lock();
         let _ = print_preview(&mut err, &preview);
         drop(err);
@@ -400,7 +404,16 @@ pub fn fix(args: FixArgs) -> u8 {
             measure: |c| fixer::measure(&profile, args.id, c),
         };
         let result = fixer
-            .apply_verified(args.id, args.id, recheck, &print_event, &cancel)
+            .apply_verified(
+                Approval {
+                    fix: args.id,
+                    confirmed: args.id,
+                    digest: &preview.digest,
+                },
+                recheck,
+                &print_event,
+                &cancel,
+            )
             .await;
         let outcome = match result {
             Ok(o) => o,
@@ -418,11 +431,12 @@ pub fn fix(args: FixArgs) -> u8 {
 /// `meeting-doctor undo [ID|--last]`: ID is a journal entry, or a fix id
 /// (its latest entry that can be undone).
 pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
-    let journal = fixes::journal::Journal::in_dir(&fixes::env::data_dir());
-    let entries = match journal.entries() {
+    let fixer = journal_fixer();
+    let entries = match fixer.history() {
         Ok(e) => e,
         Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
     };
+    report_unreadable(&fixer);
     let chosen: Option<&Entry> = match (target, last) {
         (Some(_), true) => return fail(EXIT_USAGE, "give an entry or --last, not both"),
         (None, false) => {
@@ -478,10 +492,6 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
         Err(c) => return c,
     };
     let code = rt.block_on(async {
-        let fixer = Fixer::new(
-            fixes::FixEnv::journal_only(),
-            std::sync::Arc::new(meeting_doctor_core::facts::command::System),
-        );
         match fixer
             .undo(&entry.id, &print_event, &CancellationToken::new())
             .await
@@ -499,28 +509,24 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
 
 /// `meeting-doctor journal`: the fixes applied on this computer.
 pub fn journal(json: bool) -> u8 {
-    let journal = fixes::journal::Journal::in_dir(&fixes::env::data_dir());
-    let contents = match journal.read() {
-        Ok(c) => c,
+    let fixer = journal_fixer();
+    let entries = match fixer.history() {
+        Ok(e) => e,
         Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
     };
-    let entries = fixes::journal::entries(&contents.records);
     let mut out = std::io::stdout().lock();
     let written = if json {
         serde_json::to_writer_pretty(&mut out, &entries)
             .map_err(std::io::Error::other)
             .and_then(|_| writeln!(out))
     } else {
-        print_journal(&mut out, &entries, &journal.path)
+        print_journal(
+            &mut out,
+            &entries,
+            &[fixer.journal().path, fixer.admin_store.journal().path],
+        )
     };
-    if !contents.unreadable.is_empty() {
-        eprintln!(
-            "meeting-doctor: {} line(s) of {} could not be read and were skipped (lines {:?}); the file was not changed",
-            contents.unreadable.len(),
-            journal.path.display(),
-            contents.unreadable
-        );
-    }
+    report_unreadable(&fixer);
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
             fail(EXIT_INTERNAL, &format!("cannot write: {e}"))
@@ -529,16 +535,37 @@ pub fn journal(json: bool) -> u8 {
     }
 }
 
+/// This computer's fixes, without reading its settings: enough for the
+/// history and undo (undo rebuilds its steps from the journal's values).
+fn journal_fixer() -> Fixer {
+    Fixer::new(
+        fixes::FixEnv::journal_only(),
+        std::sync::Arc::new(meeting_doctor_core::facts::command::System),
+    )
+}
+
+fn report_unreadable(fixer: &Fixer) {
+    for (path, lines) in fixer.unreadable() {
+        eprintln!(
+            "meeting-doctor: {} line(s) of {} could not be read and were skipped (lines {:?}); the file was not changed",
+            lines.len(),
+            path.display(),
+            lines
+        );
+    }
+}
+
 fn print_journal(
     out: &mut impl Write,
     entries: &[Entry],
-    path: &std::path::Path,
+    paths: &[PathBuf],
 ) -> std::io::Result<()> {
     if entries.is_empty() {
+        let places: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
         return writeln!(
             out,
             "No fixes have been applied on this computer ({}).",
-            path.display()
+            places.join(", ")
         );
     }
     for e in entries {

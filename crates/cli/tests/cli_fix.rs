@@ -225,18 +225,24 @@ fn the_catalog_lists_every_fix_and_says_what_cannot_be_done_here() {
     }
 }
 
-/// A stand-in pkexec: logs its arguments, then behaves as $MD_PKEXEC_MODE says.
-fn stand_in_pkexec(dir: &Path) -> PathBuf {
+/// A stand-in pkexec: logs its arguments, then behaves as the `mode` file
+/// beside it says. Like the real one it starts the program with an
+/// environment of its own (the program's administrators' folder is the
+/// test's), not the caller's.
+fn stand_in_pkexec(dir: &Path, admin: &Path) -> PathBuf {
     let bin_dir = dir.join("stand-in bin");
     std::fs::create_dir_all(&bin_dir).unwrap();
     let p = bin_dir.join("pkexec");
     std::fs::write(
         &p,
-        "#!/bin/sh\nprintf '%s\\n' \"$@\" >> \"$MD_PKEXEC_LOG\"\ncase \"$MD_PKEXEC_MODE\" in\n  dismissed) exit 126 ;;\n  denied) echo 'Error executing command as another user: Not authorized' >&2; exit 127 ;;\nesac\nexec \"$@\"\n",
+        format!(
+            "#!/bin/sh\nhere=$(dirname \"$0\")\nprintf '%s\\n' \"$@\" >> \"$here/log\"\ncase \"$(cat \"$here/mode\")\" in\n  dismissed) exit 126 ;;\n  denied) echo 'Error executing command as another user: Not authorized' >&2; exit 127 ;;\n  change) nft add chain inet filter md_new '{{ type filter hook input priority 0; policy accept; }}' ;;\nesac\nexport MEETING_DOCTOR_ADMIN_DATA='{}'\nexec \"$@\"\n",
+            admin.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
-    bin_dir
+    p
 }
 
 #[test]
@@ -269,17 +275,17 @@ fn the_firewall_fix_runs_elevated_lets_udp_through_and_undo_takes_it_out() {
     ]);
     let profile = h.dir.path().join("lab profile.toml");
     std::fs::write(&profile, lab.healthy().toml(&lab.public_ca_pem)).unwrap();
-    let bin_dir = stand_in_pkexec(h.dir.path());
-    let log = h.dir.path().join("pkexec.log");
-    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let admin = h.dir.path().join("admin");
+    let pkexec = stand_in_pkexec(h.dir.path(), &admin);
+    let log = pkexec.with_file_name("log");
     let run = |args: &[&str], mode: &str| -> Output {
+        std::fs::write(pkexec.with_file_name("mode"), mode).unwrap();
         let mut c = ns.command(bin());
         h.setup(&mut c);
         c.args(args)
-            .env("PATH", &path)
+            .env("MEETING_DOCTOR_ELEVATOR", &pkexec)
+            .env("MEETING_DOCTOR_ADMIN_DATA", &admin)
             .env("MEETING_DOCTOR_ELEVATE", "always")
-            .env("MD_PKEXEC_MODE", mode)
-            .env("MD_PKEXEC_LOG", &log)
             .output()
             .unwrap()
     };
@@ -320,7 +326,20 @@ fn the_firewall_fix_runs_elevated_lets_udp_through_and_undo_takes_it_out() {
         serde_json::json!([])
     );
 
-    // Approved: the binary runs again as the elevated helper, by fix id.
+    // The firewall changes between the yes and the run with rights (a new
+    // chain appears): the elevated run builds a different plan, refuses,
+    // and changes nothing.
+    let o = run(&fix, "change");
+    let out = text(&o.stdout);
+    assert_eq!(code(&o), 1, "{out}\n{}", text(&o.stderr));
+    assert!(out.contains("changed since you said yes"), "{out}");
+    let changed = nft(&["list", "ruleset"]);
+    assert!(!changed.contains("meeting-doctor-zoom"), "{changed}");
+    nft(&["delete", "chain", "inet", "filter", "md_new"]);
+    assert_eq!(nft(&["list", "ruleset"]), ruleset);
+
+    // Approved: the binary runs again as the elevated helper, by fix id,
+    // with the approved plan's digest and no path to read.
     let o = run(&fix, "run");
     let out = text(&o.stdout);
     assert_eq!(code(&o), 0, "{out}\n{}", text(&o.stderr));
@@ -328,7 +347,7 @@ fn the_firewall_fix_runs_elevated_lets_udp_through_and_undo_takes_it_out() {
     let last: Vec<&str> = argv
         .lines()
         .rev()
-        .take(7)
+        .take(12)
         .collect::<Vec<_>>()
         .into_iter()
         .rev()
@@ -338,8 +357,16 @@ fn the_firewall_fix_runs_elevated_lets_udp_through_and_undo_takes_it_out() {
         &last[1..4],
         ["--meeting-doctor-elevated", "apply", "firewall.allow_zoom"]
     );
-    assert!(last[5].ends_with("journal.jsonl"), "{last:?}");
-    assert!(last[6].ends_with("lab profile.toml"), "{last:?}");
+    assert_eq!(last[5].len(), 64, "the digest: {last:?}");
+    assert!(
+        !last
+            .iter()
+            .any(|a| a.ends_with(".toml") || a.ends_with(".jsonl")),
+        "{last:?}"
+    );
+    // The change is in the administrators' journal, not the person's.
+    assert!(admin.join("journal.jsonl").exists());
+    assert!(!h.data().join("journal.jsonl").exists());
     let rules = nft(&["list", "ruleset"]);
     assert!(rules.contains("meeting-doctor-zoom"), "{rules}");
     assert!(

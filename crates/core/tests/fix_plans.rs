@@ -66,6 +66,16 @@ fn save(name: &str, program: &str, args: &[&str]) -> Action {
     Action::Save {
         name: name.into(),
         command: CommandSpec::new(program, args),
+        absent_codes: vec![],
+    }
+}
+
+/// A save for which `reg query`'s exit 1 means "not set".
+fn save_reg(name: &str, args: &[&str]) -> Action {
+    Action::Save {
+        name: name.into(),
+        command: CommandSpec::new("reg", args),
+        absent_codes: vec![1],
     }
 }
 
@@ -213,6 +223,7 @@ fn nft_chain(name: &str, inbound: Option<&str>, outbound: Option<&str>) -> Firew
 
 fn win_rule(name: &str, action: &str, enabled: bool) -> FirewallRule {
     FirewallRule {
+        id: Some(name.into()),
         name: name.into(),
         direction: "out".into(),
         action: action.into(),
@@ -532,9 +543,12 @@ fn windows_firewall_turns_off_only_enabled_rules_that_block_zoom_and_undo_turns_
     for (step, name) in p.steps.iter().zip(["Block Zoom", nasty]) {
         let (script, vars) = powershell(&step.action);
         assert!(
-            script.ends_with("; Disable-NetFirewallRule -DisplayName $env:MD_RULE"),
+            script.ends_with("{ $r[0] | Disable-NetFirewallRule }"),
             "{script}"
         );
+        // By its unique name, exactly, and only when it is on.
+        assert!(script.contains("$_.Name -ceq $env:MD_RULE") && script.contains("-eq 'True'"));
+        assert!(!script.contains("DisplayName"), "{script}");
         assert!(!script.contains("Block Zoom") && !script.contains("Set-NetFirewallProfile"));
         assert_eq!(vars, pairs(&[("MD_RULE", name)]));
     }
@@ -551,7 +565,11 @@ fn windows_firewall_turns_off_only_enabled_rules_that_block_zoom_and_undo_turns_
     assert_eq!(back.len(), 3, "{back:#?}");
     for (step, name) in back.iter().zip(["Block Zoom", nasty]) {
         let (script, vars) = powershell(&step.action);
-        assert!(script.ends_with("; Enable-NetFirewallRule -DisplayName $env:MD_RULE"));
+        assert!(
+            script.ends_with("$r[0] | Enable-NetFirewallRule"),
+            "{script}"
+        );
+        assert!(script.contains("$_.Name -ceq $env:MD_RULE") && !script.contains("DisplayName"));
         assert_eq!(vars, pairs(&[("MD_RULE", name)]));
     }
     let (script, vars) = powershell(&back[2].action);
@@ -571,14 +589,12 @@ fn windows_proxy_is_saved_then_turned_off() {
     assert_eq!(
         actions(&p.steps),
         vec![
-            save(
+            save_reg(
                 "ProxyEnable",
-                "reg",
                 &["query", INTERNET_SETTINGS, "/v", "ProxyEnable"]
             ),
-            save(
+            save_reg(
                 "AutoConfigURL",
-                "reg",
                 &["query", INTERNET_SETTINGS, "/v", "AutoConfigURL"]
             ),
             run(
@@ -2106,7 +2122,8 @@ fn check_command(c: &CommandSpec, ctx: &str) {
         if script.contains("Disable-") {
             // Only a rule that blocks Zoom, named in MD_RULE, is turned off.
             assert!(
-                script.ends_with("; Disable-NetFirewallRule -DisplayName $env:MD_RULE"),
+                script.ends_with("{ $r[0] | Disable-NetFirewallRule }")
+                    && script.contains("$_.Name -ceq $env:MD_RULE"),
                 "{ctx}: {script}"
             );
         }
@@ -2230,7 +2247,7 @@ fn the_safety_rules_hold_for_every_plan_and_undo_in_every_environment() {
                         assert!(
                             plan.steps[..i].iter().any(|s| matches!(
                                 &s.action,
-                                Action::Save { name, command: q } if name == value
+                                Action::Save { name, command: q, .. } if name == value
                                     && q.args == ["query", key, "/v", value]
                             )),
                             "{ctx}: {value} deleted without being saved first"

@@ -25,9 +25,10 @@ use meeting_doctor_core::facts::command::{ExecFuture, System};
 use meeting_doctor_core::facts::{linux, process, CommandSpec, Executor, ProxySettings};
 use meeting_doctor_core::fixes::apply::{self, read_manifest, ItemState, StepResult};
 use meeting_doctor_core::fixes::elevate::CHILD_FLAG;
-use meeting_doctor_core::fixes::fixer::{compare, measure, ElevationMode, FixEvent};
+use meeting_doctor_core::fixes::fixer::{compare, measure, Approval, ElevationMode, FixEvent};
 use meeting_doctor_core::fixes::journal::{EntryState, Journal, Record};
 use meeting_doctor_core::fixes::plans::TAG;
+use meeting_doctor_core::fixes::store::Store;
 use meeting_doctor_core::fixes::{plan, Action, FixEnv, Fixer, OutcomeStatus};
 use meeting_doctor_core::system::Os;
 use meeting_doctor_core::{CancellationToken, Finding, Profile, Status};
@@ -314,6 +315,10 @@ impl ZoomHome {
         env
     }
 
+    fn store(&self) -> Store {
+        Store::user(&self.md)
+    }
+
     fn journal(&self) -> Journal {
         Journal::in_dir(&self.md)
     }
@@ -438,8 +443,9 @@ fn firewall_fix_lets_stun_through_a_real_nftables_drop_and_undo_blocks_it_again(
                 );
             }
 
-            let journal = Journal::in_dir(&root.join("md"));
-            let applied = apply::apply(&plan, &env, &journal, &exec, None, &quiet, None)
+            let store = Store::user(root.join("md"));
+            let journal = store.journal();
+            let applied = apply::apply(&plan, &env, &store, &exec, None, &quiet, None)
                 .await
                 .unwrap();
             assert!(applied.ok, "{:?}", applied);
@@ -483,7 +489,7 @@ fn firewall_fix_lets_stun_through_a_real_nftables_drop_and_undo_blocks_it_again(
             );
 
             // Undo from the journal alone.
-            let undone = apply::undo(&journal, &applied.entry, &exec, &quiet)
+            let undone = apply::undo(&store, &applied.entry, &env, &exec, &quiet)
                 .await
                 .unwrap();
             assert!(undone.ok, "{undone:?}");
@@ -511,6 +517,7 @@ fn firewall_fix_lets_stun_through_a_real_nftables_drop_and_undo_blocks_it_again(
 fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
     let z = zoom_home();
     let env = z.env();
+    let store = z.store();
     let journal = z.journal();
     let data_before = snapshot(&z.data);
     let cache_before = snapshot(&z.cache);
@@ -529,7 +536,7 @@ fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
     let applied = {
         let _turn = processes_lock();
         block_on(apply::apply(
-            &plan, &env, &journal, &System, None, &quiet, None,
+            &plan, &env, &store, &System, None, &quiet, None,
         ))
         .unwrap()
     };
@@ -557,11 +564,14 @@ fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
 
     // The manifest lists each move, and each moved thing is whole.
     let backup = z.md.join("backups").join(&applied.entry);
+    // The history names the backup folder; the journal line does not
+    // (undo derives it from where the journal is, never from the file).
+    let e = entry_state(&journal, &applied.entry);
+    assert_eq!(e.backup.as_deref(), Some(&*backup.to_string_lossy()));
     let begin = journal.begin_of(&applied.entry).unwrap().unwrap();
-    let Record::Begin { backup: b, .. } = &begin else {
-        panic!()
-    };
-    assert_eq!(b.as_deref(), Some(&*backup.to_string_lossy()));
+    assert!(!serde_json::to_string(&begin)
+        .unwrap()
+        .contains(&*backup.to_string_lossy()));
     let manifest = read_manifest(&backup).unwrap();
     assert_eq!(manifest.fix, "zoom.clear_cache");
     let mut froms: Vec<PathBuf> = manifest
@@ -596,7 +606,7 @@ fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
     let recreated_logs = snapshot(&z.data.join("logs"));
     let recreated_cache = snapshot(&z.cache);
 
-    let undone = block_on(apply::undo(&journal, &applied.entry, &System, &quiet)).unwrap();
+    let undone = block_on(apply::undo(&store, &applied.entry, &env, &System, &quiet)).unwrap();
     assert!(undone.ok, "{undone:?}");
     let mut want_data = data_before.clone();
     want_data.insert(
@@ -638,7 +648,7 @@ fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
         EntryState::Undone
     );
     // And an undone fix is not undone twice.
-    assert!(block_on(apply::undo(&journal, &applied.entry, &System, &quiet)).is_err());
+    assert!(block_on(apply::undo(&store, &applied.entry, &env, &System, &quiet)).is_err());
 }
 
 // ───────────────────── 3. an interrupted zoom.clear_cache ─────────────────────
@@ -647,6 +657,7 @@ fn clear_cache_moves_only_the_cache_and_undo_puts_back_every_byte() {
 fn an_interrupted_cache_fix_is_in_the_journal_and_undo_restores_everything() {
     let z = zoom_home();
     let env = z.env();
+    let store = z.store();
     let journal = z.journal();
     let data_before = snapshot(&z.data);
     let cache_before = snapshot(&z.cache);
@@ -661,7 +672,7 @@ fn an_interrupted_cache_fix_is_in_the_journal_and_undo_restores_everything() {
     let applied = block_on(apply::apply(
         &plan,
         &env,
-        &journal,
+        &store,
         &System,
         None,
         &quiet,
@@ -691,7 +702,7 @@ fn an_interrupted_cache_fix_is_in_the_journal_and_undo_restores_everything() {
     assert_eq!(left, kept);
     assert_eq!(snapshot(&z.cache), cache_before);
 
-    let undone = block_on(apply::undo(&journal, &applied.entry, &System, &quiet)).unwrap();
+    let undone = block_on(apply::undo(&store, &applied.entry, &env, &System, &quiet)).unwrap();
     assert!(undone.ok, "{undone:?}");
     assert_eq!(snapshot(&z.data), data_before);
     assert_eq!(snapshot(&z.cache), cache_before);
@@ -842,10 +853,11 @@ fn quit_stops_zoom_stand_ins_forces_the_stubborn_one_and_spares_others() {
             *grace_ms = 500;
         }
     }
-    let journal = Journal::in_dir(&dir.path().join("md"));
+    let store = Store::user(dir.path().join("md"));
+    let journal = store.journal();
     let t = Instant::now();
     let applied = block_on(apply::apply(
-        &plan, &env, &journal, &System, None, &quiet, None,
+        &plan, &env, &store, &System, None, &quiet, None,
     ))
     .unwrap();
     let took = t.elapsed();
@@ -895,6 +907,7 @@ fn elevation_outcomes_through_a_stand_in_pkexec() {
     let pid_file = bin.join("pid");
     let argv_file = dir.path().join("argv");
     let code_file = dir.path().join("code");
+    let admin_dir = dir.path().join("admin");
     // pkexec(1) exits 126 when the person dismisses the dialog and 127 when
     // not authorized; otherwise it runs the program.
     install_script(
@@ -918,16 +931,17 @@ exit 99
         &exe,
         &format!(
             "#!/bin/sh\nprintf '%s\\0' \"$0\" \"$@\" > '{argv}'\ncode=$(cat '{code}' 2>/dev/null || echo 0)\n\
-# As the real elevated run does: the journal records how it ended.\n\
+# As the real elevated run does: the administrators' journal records how it ended.\n\
 if [ \"$code\" = 0 ] && [ ! -e '{code}.silent' ]; then\n\
   case \"$2\" in\n\
-    apply) printf '{{\"event\":\"end\",\"entry\":\"%s\",\"ok\":true,\"message\":null}}\\n' \"$4\" >> \"$5\" ;;\n\
-    undo) printf '{{\"event\":\"undo_end\",\"entry\":\"%s\",\"ok\":true,\"message\":null}}\\n' \"$3\" >> \"$4\" ;;\n\
+    apply) printf '{{\"event\":\"end\",\"entry\":\"%s\",\"ok\":true,\"message\":null}}\\n' \"$4\" >> '{admin}' ;;\n\
+    undo) printf '{{\"event\":\"undo_end\",\"entry\":\"%s\",\"ok\":true,\"message\":null}}\\n' \"$3\" >> '{admin}' ;;\n\
   esac\n\
 fi\n\
 exit \"$code\"\n",
             argv = argv_file.display(),
-            code = code_file.display()
+            code = code_file.display(),
+            admin = admin_dir.join("journal.jsonl").display()
         ),
         &["warm-up"],
     );
@@ -954,18 +968,22 @@ exit \"$code\"\n",
     let mut fixer = Fixer::new(env, exec.clone());
     fixer.elevation = ElevationMode::Always;
     fixer.exe = exe.to_string_lossy().into_owned();
-    let journal_path = fixer.journal.path.to_string_lossy().into_owned();
-    assert!(fixer.plan("dns.flush").unwrap().unwrap().needs_admin);
-    let apply = |f: &Fixer| {
-        block_on(f.apply(
-            "dns.flush",
-            "dns.flush",
-            &no_events,
-            &CancellationToken::new(),
-        ))
-        .unwrap()
+    fixer.admin_store = Store::admin(&admin_dir);
+    std::fs::create_dir_all(&admin_dir).unwrap();
+    let digest = fixer.preview("dns.flush").unwrap().digest;
+    let approval = Approval {
+        fix: "dns.flush",
+        confirmed: "dns.flush",
+        digest: &digest,
     };
-    let records = |f: &Fixer| f.journal.read().unwrap().records;
+    assert!(fixer.plan("dns.flush").unwrap().unwrap().needs_admin);
+    let apply =
+        |f: &Fixer| block_on(f.apply(approval, &no_events, &CancellationToken::new())).unwrap();
+    let records = |f: &Fixer| {
+        let mut r = f.journal().read().unwrap().records;
+        r.extend(f.admin_store.journal().read().unwrap().records);
+        r
+    };
 
     set_mode("decline");
     let o = apply(&fixer);
@@ -989,16 +1007,35 @@ exit \"$code\"\n",
     assert_eq!(o.status, OutcomeStatus::Applied, "{o:?}");
     let entry = o.entry.clone().unwrap();
     assert!(entry.contains("-dns.flush-"), "{entry}");
+    // The digest of the plan shown, the time it waits until, where it
+    // notes that it gave up, and the profile's values: nothing to read.
+    let got = argv();
     assert_eq!(
-        argv(),
+        got[..6],
         [
             fixer.exe.as_str(),
             CHILD_FLAG,
             "apply",
             "dns.flush",
             &entry,
-            &journal_path
+            &digest
         ]
+    );
+    assert!(got[6].parse::<u64>().is_ok(), "{got:?}");
+    assert_eq!(
+        got[7],
+        fixer
+            .store
+            .dir
+            .join("cancelled")
+            .join(&entry)
+            .to_string_lossy()
+    );
+    assert_eq!(got.len(), 12, "{got:?}");
+    assert!(
+        !got.iter()
+            .any(|a| a.ends_with(".jsonl") || a.ends_with(".toml")),
+        "no journal or profile path crosses over: {got:?}"
     );
 
     // Exit 0 but nothing in the journal: not counted as done.
@@ -1039,9 +1076,7 @@ exit \"$code\"\n",
             tokio::time::sleep(Duration::from_millis(300)).await;
             c.cancel();
         });
-        fixer
-            .apply("dns.flush", "dns.flush", &no_events, &cancel)
-            .await
+        fixer.apply(approval, &no_events, &cancel).await
     })
     .unwrap();
     assert_eq!(o.status, OutcomeStatus::Cancelled, "{o:?}");
@@ -1050,7 +1085,8 @@ exit \"$code\"\n",
 
     // Undo of a fix that needed rights goes through the prompt too.
     fixer
-        .journal
+        .admin_store
+        .journal()
         .append(&Record::Begin {
             entry: "e-undo".into(),
             fix: "dns.flush".into(),
@@ -1060,23 +1096,15 @@ exit \"$code\"\n",
             steps: vec![],
             undo: vec![],
             saved: Default::default(),
-            backup: None,
-            admin: true,
+            digest: String::new(),
         })
         .unwrap();
     set_mode("run");
     let o = block_on(fixer.undo("e-undo", &no_events, &CancellationToken::new())).unwrap();
     assert_eq!(o.status, OutcomeStatus::Applied, "{o:?}");
-    assert_eq!(
-        argv(),
-        [
-            fixer.exe.as_str(),
-            CHILD_FLAG,
-            "undo",
-            "e-undo",
-            &journal_path
-        ]
-    );
+    let got = argv();
+    assert_eq!(got[..4], [fixer.exe.as_str(), CHILD_FLAG, "undo", "e-undo"]);
+    assert_eq!(got.len(), 6, "{got:?}");
 }
 
 /// The process whose pid the stand-in wrote is gone (or a zombie).
@@ -1141,8 +1169,9 @@ fn proxy_disable_turns_gnome_proxy_off_and_undo_puts_it_back() {
             env.proxy = Some(before.clone());
             let plan = plan("proxy.disable", &env).unwrap();
             assert!(!plan.needs_admin);
-            let journal = Journal::in_dir(&dir.path().join("md"));
-            let applied = apply::apply(&plan, &env, &journal, e, None, &quiet, None)
+            let store = Store::user(dir.path().join("md"));
+            let journal = store.journal();
+            let applied = apply::apply(&plan, &env, &store, e, None, &quiet, None)
                 .await
                 .unwrap();
             assert!(applied.ok, "{applied:?}");
@@ -1164,7 +1193,7 @@ fn proxy_disable_turns_gnome_proxy_off_and_undo_puts_it_back() {
             };
             assert_eq!(saved["gnome_mode"].trim(), format!("'{mode}'"));
 
-            let undone = apply::undo(&journal, &applied.entry, e, &quiet)
+            let undone = apply::undo(&store, &applied.entry, &env, e, &quiet)
                 .await
                 .unwrap();
             assert!(undone.ok, "{undone:?}");

@@ -16,7 +16,8 @@ import { chevron, shield, statusIcon } from "./icons";
 export interface FixDialogActions {
   preview(id: string): Promise<Preview>;
   /** `confirmed` is the id of the fix whose button the person pressed. */
-  apply(id: string, confirmed: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  /** `digest` is the shown plan's: the backend runs the fix only if the plan is still that one. */
+  apply(id: string, confirmed: string, digest: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
   undo(entry: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
   /** Stop waiting for the administrator password. */
   cancel(): void;
@@ -404,7 +405,7 @@ export class FixDialog {
     this.announce("Working on it.");
     const session = this.session;
     this.actions
-      .apply(id, id, (e) => {
+      .apply(id, id, p.digest, (e) => {
         if (session === this.session) this.onEvent(progress, e);
       })
       .then(

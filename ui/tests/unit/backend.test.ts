@@ -146,11 +146,12 @@ describe("fixes over IPC", () => {
       internals.runCallback(id, { index: 1, message: { event: "verifying", checks: ["udp.3478"] } });
       return cmd === "apply_fix" ? fixResult(o) : fixResult(outcome(PREVIEWS["firewall.allow_zoom"], "applied"), "undo");
     });
-    const r = await tauriBackend.applyFix("firewall.allow_zoom", "firewall.allow_zoom", (e) => got.push(e));
+    const r = await tauriBackend.applyFix("firewall.allow_zoom", "firewall.allow_zoom", "d".repeat(64), (e) => got.push(e));
     expect(r.outcome.verification?.helped).toBe(true);
     expect(seen[0].cmd).toBe("apply_fix");
     expect(seen[0].args.id).toBe("firewall.allow_zoom");
     expect(seen[0].args.confirmed).toBe("firewall.allow_zoom");
+    expect(seen[0].args.digest).toBe("d".repeat(64));
     expect(got.map((e) => e.event)).toEqual(["waiting_for_approval", "verifying"]);
     await expect(tauriBackend.cancelFix()).resolves.toBe(true);
     const u = await tauriBackend.undoFix(ENTRY_ID, () => undefined);

@@ -53,8 +53,8 @@ function fake(): Fake {
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return "fix" in p ? Promise.resolve(p) : Promise.reject(p);
       },
-      applyFix: (id, confirmed, onEvent) => {
-        f.calls.push({ cmd: "apply_fix", args: [id, confirmed] });
+      applyFix: (id, confirmed, digest, onEvent) => {
+        f.calls.push({ cmd: "apply_fix", args: [id, confirmed, digest] });
         return new Promise<FixResult>((resolve, reject) => {
           f.running = { onEvent, end: { resolve, reject } };
         });
@@ -207,7 +207,8 @@ describe("the fix dialog", () => {
     $(".fix-it")?.click();
     await flush();
     $("#fix-confirm")?.click();
-    expect(called(f, "apply_fix")[0].args).toEqual(["firewall.allow_zoom", "firewall.allow_zoom"]);
+    // The yes names the fix, and the digest of the plan shown goes with it.
+    expect(called(f, "apply_fix")[0].args).toEqual(["firewall.allow_zoom", "firewall.allow_zoom", PREVIEWS["firewall.allow_zoom"].digest]);
     expect(document.activeElement).toBe($("#fix-dialog-title"));
     expect($(".fix-status")?.textContent).toBe("Working on it…");
     expect($$(".fix-step").map((s) => s.dataset.state)).toEqual(["running", "waiting"]);

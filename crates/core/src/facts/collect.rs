@@ -738,10 +738,15 @@ pub async fn this_computer_with(
     profile: &crate::Profile,
     proxy: Option<Fact<ProxySettings>>,
 ) -> Facts {
-    let host = profile
-        .tcp
-        .iter()
-        .find_map(|t| t.host.as_ref().map(|h| (h.0.clone(), t.port.0)));
+    this_computer_at(crate::fixes::env::zoom_host_of(profile), proxy).await
+}
+
+/// [`this_computer_with`] for a Zoom server given as (host, port): the
+/// elevated run of a fix, which reads no profile.
+pub async fn this_computer_at(
+    host: Option<(String, u16)>,
+    proxy: Option<Fact<ProxySettings>>,
+) -> Facts {
     let zoom = match host {
         Some((h, port)) => crate::net::resolve_system(&h, port, STEP)
             .await
@@ -1108,6 +1113,7 @@ mod tests {
             source: "test".into(),
         };
         let block = FirewallRule {
+            id: None,
             name: "udp dport 3478 drop".into(),
             direction: "out".into(),
             action: "block".into(),

@@ -9,6 +9,8 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+use super::child_env;
+
 /// A command to run: never a shell string, always argv.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 pub struct CommandSpec {
@@ -92,6 +94,10 @@ pub enum ExecError {
     Timeout(String, u64),
     #[error("{0} could not run: {1}")]
     Failed(String, String),
+    /// The command asked for something a child may never get (an
+    /// environment variable that loads code, say): not started.
+    #[error("{0} was not started: {1}")]
+    Refused(String, String),
 }
 
 pub type ExecFuture<'a> = Pin<Box<dyn Future<Output = Result<Output, ExecError>> + Send + 'a>>;
@@ -114,8 +120,8 @@ impl Executor for System {
             cmd.args(&spec.args)
                 .kill_on_drop(true)
                 .stdin(std::process::Stdio::null());
-            for (k, v) in &spec.env {
-                cmd.env(k, v);
+            if let Err(why) = child_env::apply(&mut cmd, spec) {
+                return Err(ExecError::Refused(spec.program.clone(), why));
             }
             #[cfg(windows)]
             {

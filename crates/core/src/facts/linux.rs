@@ -531,6 +531,7 @@ pub fn parse_ufw_status(text: &str) -> Result<FirewallState, ParseError> {
         if ports.iter().any(|p| is_zoom_port(*p)) {
             let act = action.to_ascii_lowercase();
             rules.push(FirewallRule {
+                id: None,
                 name: line.trim().to_string(),
                 direction: if act.contains("out") {
                     "out".into()
@@ -703,6 +704,7 @@ pub fn parse_nft_ruleset(text: &str) -> Result<FirewallState, ParseError> {
             if let Some(verdict) = verdict {
                 if ports.iter().any(|p| is_zoom_port(*p)) {
                     rules.push(FirewallRule {
+                        id: None,
                         name: format!(
                             "{} {} chain {} (ports {:?})",
                             str_field(r, "family").unwrap_or("?"),

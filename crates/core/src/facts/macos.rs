@@ -824,6 +824,7 @@ pub fn firewall_state(global: &str, apps: Option<&str>) -> Result<FirewallState,
         .iter()
         .filter(|(name, _)| name.to_ascii_lowercase().contains("zoom"))
         .map(|(name, blocked)| FirewallRule {
+            id: None,
             name: name.clone(),
             direction: "in".into(),
             action: if *blocked { "block" } else { "allow" }.into(),

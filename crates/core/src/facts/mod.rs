@@ -7,6 +7,7 @@
 //! outputs under `tests/fixtures/<os>/`; one executor runs the specs (tests
 //! replay fixtures through [`command::Replay`]).
 
+pub mod child_env;
 pub mod collect;
 pub mod command;
 pub mod linux;

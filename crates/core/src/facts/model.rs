@@ -112,7 +112,14 @@ pub struct FirewallProfile {
 /// A firewall rule that concerns Zoom (by program or by port).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct FirewallRule {
+    /// The name a person sees (Windows' DisplayName): neither unique nor
+    /// safe to select a rule by.
     pub name: String,
+    /// The rule's unique name where the firewall has one (Windows' `Name`,
+    /// often a GUID): what a fix selects the rule by.
+    #[serde(default)]
+    #[ts(optional)]
+    pub id: Option<String>,
     /// "in" or "out".
     pub direction: String,
     /// "allow" or "block".

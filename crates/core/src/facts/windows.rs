@@ -624,8 +624,9 @@ pub fn parse_firewall_rules(json: &str) -> Result<Vec<FirewallRule>, ParseError>
             };
             Ok(FirewallRule {
                 name: non_empty(row.display_name.as_deref())
-                    .or(row.name)
+                    .or_else(|| row.name.clone())
                     .unwrap_or_default(),
+                id: non_empty(row.name.as_deref()),
                 direction: direction.to_string(),
                 action: firewall_action(&row.action, "allow")
                     .ok_or_else(|| ParseError::new(FW_RULES_TOOL, "a rule without an Action"))?,
@@ -1925,6 +1926,7 @@ mod tests {
             blocked,
             vec![FirewallRule {
                 name: "Block Zoom".into(),
+                id: s("Block Zoom"),
                 direction: "out".into(),
                 action: "block".into(),
                 enabled: true,

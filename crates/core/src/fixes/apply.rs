@@ -1,6 +1,6 @@
 //! Carrying out a plan: settings are saved, the journal's `begin` record
-//! (with the undo steps) is on disk, and only then does anything change.
-//! Undo replays the undo steps of one journal entry.
+//! (with what will change, as typed values) is on disk, and only then does
+//! anything change. Undo rebuilds its commands from those values.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -8,8 +8,10 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::journal::{Journal, JournalError, Record};
-use super::plans::{undo_steps, Saved};
+use super::journal::{JournalError, Record};
+use super::plans::{cache_folders, Saved};
+use super::store::{Store, StoreError};
+use super::undo::{undo_of, Undo};
 use super::{Action, FixEnv, Plan};
 use crate::facts::command::{CommandSpec, Executor};
 use crate::system::Os;
@@ -46,6 +48,8 @@ pub enum ApplyError {
     Save { command: String, reason: String },
     #[error(transparent)]
     Journal(#[from] JournalError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("there is no change {0:?} in the history of fixes")]
     NoEntry(String),
     #[error("{0}")]
@@ -62,45 +66,67 @@ pub fn new_entry_id(fix: &str) -> String {
     format!("{t}-{fix}-{:04x}", rand::random::<u16>())
 }
 
-/// Applies `plan`. Only steps of the plan run; nothing else can be asked
-/// for. `stop_after` ends the run after that many changing steps without
-/// an `end` record, as a crash would (for tests of interrupted fixes).
+/// Applies `plan`, journaled in `store`. Only steps of the plan run;
+/// nothing else can be asked for. The caller holds the store's lock.
+/// `stop_after` ends the run after that many changing steps without an
+/// `end` record, as a crash would (for tests of interrupted fixes).
 pub async fn apply(
     plan: &Plan,
     env: &FixEnv,
-    journal: &Journal,
+    store: &Store,
     exec: &dyn Executor,
     entry: Option<String>,
     progress: Progress<'_>,
     stop_after: Option<usize>,
 ) -> Result<Applied, ApplyError> {
     let entry = entry.unwrap_or_else(|| new_entry_id(&plan.fix.id));
-    let backup = Path::new(&env.data_dir).join("backups").join(&entry);
+    let journal = store.journal();
     let mut saved = Saved::new();
     for step in &plan.steps {
-        if let Action::Save { name, command } = &step.action {
+        if let Action::Save {
+            name,
+            command,
+            absent_codes,
+        } = &step.action
+        {
+            let failed = |reason: String| ApplyError::Save {
+                command: command.display(),
+                reason,
+            };
             match exec.run(command, STEP_TIMEOUT).await {
+                Ok(out) if out.success() => {
+                    saved.insert(name.clone(), out.stdout);
+                }
+                // "Not set" (reg query exits 1 for a value that is not there).
+                Ok(out) if out.code.is_some_and(|c| absent_codes.contains(&c)) => {
+                    saved.insert(name.clone(), String::new());
+                }
+                // Anything else is a reading that did not happen: an undo
+                // built from it would put back something that never was.
                 Ok(out) => {
-                    // A value that does not exist (reg query exits 1) is saved as empty.
-                    saved.insert(
-                        name.clone(),
-                        if out.success() {
-                            out.stdout
-                        } else {
-                            String::new()
-                        },
-                    );
+                    return Err(failed(format!(
+                        "it exited with {}{}",
+                        out.code
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "a signal".into()),
+                        match out.stderr.trim() {
+                            "" => String::new(),
+                            e => format!(": {e}"),
+                        }
+                    )))
                 }
-                Err(e) => {
-                    return Err(ApplyError::Save {
-                        command: command.display(),
-                        reason: e.to_string(),
-                    })
-                }
+                Err(e) => return Err(failed(e.to_string())),
             }
         }
     }
-    let undo = undo_steps(plan, env, &saved, &backup.to_string_lossy());
+    let undo = undo_of(plan, env, &saved);
+    let moves_files = undo.contains(&Undo::RestoreFiles);
+    store.ensure()?;
+    let backup = if moves_files {
+        store.new_backup(&entry)?
+    } else {
+        store.backup_of(&entry)
+    };
     journal.append(&Record::Begin {
         entry: entry.clone(),
         fix: plan.fix.id.clone(),
@@ -110,17 +136,7 @@ pub async fn apply(
         steps: plan.steps.clone(),
         undo,
         saved,
-        backup: plan
-            .steps
-            .iter()
-            .any(|s| {
-                matches!(
-                    s.action,
-                    Action::MoveAside { .. } | Action::WriteFile { .. }
-                )
-            })
-            .then(|| backup.to_string_lossy().into_owned()),
-        admin: plan.needs_admin,
+        digest: plan.digest(),
     })?;
     let mut results = Vec::new();
     let mut changed = 0;
@@ -188,15 +204,21 @@ pub async fn apply(
     })
 }
 
-/// Undoes one journal entry by replaying its undo steps. Each undo step
-/// runs even if an earlier one failed (they are independent restores).
+/// Undoes one entry of `store`'s journal. What runs is rebuilt from the
+/// entry's typed [`Undo`] values with the catalog's templates; an undo
+/// value of another fix or OS, or with data a fix could not have
+/// recorded, is refused. Files go back only into the folders the fix's
+/// template names for `env`. Each undo step runs even if an earlier one
+/// failed (they are independent restores). The caller holds the lock.
 pub async fn undo(
-    journal: &Journal,
+    store: &Store,
     entry: &str,
+    env: &FixEnv,
     exec: &dyn Executor,
     progress: Progress<'_>,
 ) -> Result<Applied, ApplyError> {
-    let Some(Record::Begin { fix, undo, .. }) = journal.begin_of(entry)? else {
+    let journal = store.journal();
+    let Some(Record::Begin { fix, os, undo, .. }) = journal.begin_of(entry)? else {
         return Err(ApplyError::NoEntry(entry.to_string()));
     };
     if let Some(e) = journal.entries()?.into_iter().find(|e| e.id == entry) {
@@ -204,25 +226,49 @@ pub async fn undo(
             return Err(ApplyError::Refused(format!("{entry} was already undone")));
         }
     }
+    if super::find(&fix).is_none() {
+        return Err(ApplyError::Refused(format!(
+            "{entry} names no fix Meeting Doctor has ({fix:?})"
+        )));
+    }
+    if os != Os::current() && !cfg!(test) {
+        return Err(ApplyError::Refused(format!(
+            "{entry} was made on another kind of computer ({os:?})"
+        )));
+    }
     journal.append(&Record::UndoBegin {
         entry: entry.to_string(),
         at: now(),
     })?;
+    let backup = store.backup_of(entry);
     let mut results = Vec::new();
-    for (index, step) in undo.iter().enumerate() {
-        if let Err(why) = allowed_in_undo(&step.action) {
-            results.push(StepResult {
-                index,
-                title: step.title.clone(),
-                ok: false,
-                detail: why,
-            });
-            continue;
-        }
-        let (ok, detail) = run_action(&step.action, exec, Path::new(""), &fix).await;
+    for (index, u) in undo.iter().enumerate() {
+        let step = if u.belongs_to(&fix, os) {
+            u.step(&backup.to_string_lossy())
+        } else {
+            Err(format!("not a change that {fix} makes"))
+        };
+        let (title, ok, detail) = match step {
+            Err(why) => (u.title(), false, format!("not undone: {why}")),
+            Ok(step) => match allowed_in_undo(&step.action) {
+                Err(why) => (step.title, false, why),
+                Ok(()) if *u == Undo::RestoreFiles => {
+                    let targets = restore_targets(&fix, env);
+                    let (ok, detail) = match restore(&backup, &targets) {
+                        Ok(r) => (r.refused.is_empty(), r.describe()),
+                        Err(e) => (false, e.to_string()),
+                    };
+                    (step.title, ok, detail)
+                }
+                Ok(()) => {
+                    let (ok, detail) = run_action(&step.action, exec, &backup, &fix).await;
+                    (step.title, ok, detail)
+                }
+            },
+        };
         let r = StepResult {
             index,
-            title: step.title.clone(),
+            title,
             ok,
             detail,
         };
@@ -250,6 +296,19 @@ pub async fn undo(
         steps: results,
         message,
     })
+}
+
+/// Where fix `fix` may put files back: the folders its template names for
+/// this computer (Zoom's cache folders in `env`'s home; /etc/resolv.conf).
+pub fn restore_targets(fix: &str, env: &FixEnv) -> Vec<PathBuf> {
+    match fix {
+        "zoom.clear_cache" => cache_folders(env)
+            .into_iter()
+            .map(|(p, _)| PathBuf::from(p))
+            .collect(),
+        "dns.use_public" if env.os != Os::Windows => vec![PathBuf::from("/etc/resolv.conf")],
+        _ => vec![],
+    }
 }
 
 /// Programs an undo step may run: the ones the catalog's plans use. The
@@ -312,10 +371,8 @@ async fn run_action(a: &Action, exec: &dyn Executor, backup: &Path, fix: &str) -
                 Err(e) => (false, format!("{path}: {e}")),
             }
         }
-        Action::Restore { backup } => match restore(Path::new(backup)) {
-            Ok(n) => (true, format!("{n} item(s) moved back")),
-            Err(e) => (false, e.to_string()),
-        },
+        // Files go back only through `undo`, which knows the fix's folders.
+        Action::Restore { .. } => (false, "files are put back only by an undo".into()),
         Action::RemoveNftRules {
             family,
             table,
@@ -490,8 +547,8 @@ fn manifest_path(backup: &Path) -> PathBuf {
 }
 
 pub fn read_manifest(backup: &Path) -> std::io::Result<Manifest> {
-    match std::fs::read_to_string(manifest_path(backup)) {
-        Ok(t) => serde_json::from_str(&t).map_err(|e| {
+    match super::store::read_no_follow(&manifest_path(backup)) {
+        Ok(t) => serde_json::from_slice(&t).map_err(|e| {
             std::io::Error::new(std::io::ErrorKind::InvalidData, format!("manifest: {e}"))
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest::default()),
@@ -504,9 +561,9 @@ pub fn read_manifest(backup: &Path) -> std::io::Result<Manifest> {
 fn write_manifest(backup: &Path, m: &Manifest) -> std::io::Result<()> {
     std::fs::create_dir_all(backup)?;
     let tmp = backup.join("manifest.json.tmp");
-    std::fs::write(
+    super::store::write_no_follow(
         &tmp,
-        serde_json::to_vec_pretty(m).expect("manifest serializes"),
+        &serde_json::to_vec_pretty(m).expect("manifest serializes"),
     )?;
     std::fs::rename(&tmp, manifest_path(backup))
 }
@@ -624,7 +681,8 @@ fn write_file(path: &Path, content: &str, backup: &Path, fix: &str) -> std::io::
         });
         write_manifest(backup, &m)?;
     }
-    std::fs::write(path, content)
+    // A new file where the old one was moved from: never through a link.
+    super::store::create_new(path, content.as_bytes(), 0o644)
 }
 
 /// A rename; across file systems, a copy that is checked and only then
@@ -691,15 +749,59 @@ fn tree_size(p: &Path) -> std::io::Result<(u64, u64)> {
     }
 }
 
-/// Moves everything the manifest lists back where it was. Something
-/// found in the way (Zoom made a new cache meanwhile) is itself moved into
-/// `replaced/`, never deleted. Returns how many items moved back.
-pub fn restore(backup: &Path) -> std::io::Result<usize> {
+/// What putting files back did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Restored {
+    pub moved: usize,
+    /// Items left in the backup folder, with why.
+    pub refused: Vec<String>,
+}
+
+impl Restored {
+    pub fn describe(&self) -> String {
+        let mut s = format!("{} item(s) moved back", self.moved);
+        if !self.refused.is_empty() {
+            s.push_str(&format!(
+                "; {} left in the backup folder: {}",
+                self.refused.len(),
+                self.refused.join("; ")
+            ));
+        }
+        s
+    }
+}
+
+/// Moves everything the manifest lists back where it was, but only into
+/// `targets` (the folders the fix's template names) and never through a
+/// symbolic link: the manifest is a file in a folder its owner can write,
+/// so where it says things go is checked, not trusted. Something found in
+/// the way (Zoom made a new cache meanwhile, or a link was planted) is
+/// moved into `replaced/`, never deleted.
+pub fn restore(backup: &Path, targets: &[PathBuf]) -> std::io::Result<Restored> {
+    if std::fs::symlink_metadata(backup)?.file_type().is_symlink() {
+        return Err(std::io::Error::other(format!(
+            "{} is a symbolic link; nothing was moved",
+            backup.display()
+        )));
+    }
     let mut m = read_manifest(backup)?;
-    let mut n = 0;
+    let mut done = Restored::default();
     for i in (0..m.items.len()).rev() {
         let item = m.items[i].clone();
         let from = PathBuf::from(&item.from);
+        if let Err(why) = safe_destination(&from, targets) {
+            if item.state != ItemState::Restored {
+                done.refused.push(format!("{}: {why}", item.from));
+            }
+            continue;
+        }
+        if item.to.as_deref().is_some_and(|to| !valid_kept_name(to, i)) {
+            done.refused.push(format!(
+                "{}: the manifest's entry is not one Meeting Doctor wrote",
+                item.from
+            ));
+            continue;
+        }
         let in_the_way = std::fs::symlink_metadata(&from).is_ok();
         match (item.state, &item.to) {
             (ItemState::Moved, Some(to)) | (ItemState::Moving, Some(to)) => {
@@ -719,7 +821,7 @@ pub fn restore(backup: &Path) -> std::io::Result<usize> {
                     std::fs::create_dir_all(parent)?;
                 }
                 move_path(&kept, &from)?;
-                n += 1;
+                done.moved += 1;
             }
             (ItemState::Written, _) => {
                 if in_the_way {
@@ -731,7 +833,49 @@ pub fn restore(backup: &Path) -> std::io::Result<usize> {
         m.items[i].state = ItemState::Restored;
         write_manifest(backup, &m)?;
     }
-    Ok(n)
+    Ok(done)
+}
+
+/// `to` as [`move_aside`] writes it: `files/N` for item N.
+fn valid_kept_name(to: &str, index: usize) -> bool {
+    to == format!("files/{index}")
+}
+
+/// `from` is one of `targets` or inside one, written plainly (absolute, no
+/// `.` or `..`), and no folder between the target's parent and `from`
+/// is a symbolic link (which would send the file elsewhere).
+fn safe_destination(from: &Path, targets: &[PathBuf]) -> Result<(), String> {
+    use std::path::Component;
+    let plain = from.is_absolute()
+        && from.components().all(|c| {
+            matches!(
+                c,
+                Component::Normal(_) | Component::RootDir | Component::Prefix(_)
+            )
+        });
+    if !plain {
+        return Err("not a plain absolute path; left in the backup folder".into());
+    }
+    let Some(target) = targets.iter().find(|t| from.starts_with(t)) else {
+        return Err("not in one of the fix's own folders; left in the backup folder".into());
+    };
+    let top = target.parent().unwrap_or(target);
+    let mut p = from.parent();
+    while let Some(dir) = p {
+        if let Ok(m) = std::fs::symlink_metadata(dir) {
+            if m.file_type().is_symlink() {
+                return Err(format!(
+                    "{} is a symbolic link; left in the backup folder",
+                    dir.display()
+                ));
+            }
+        }
+        if dir == top {
+            break;
+        }
+        p = dir.parent();
+    }
+    Ok(())
 }
 
 // ─────────────────────────────── nftables ───────────────────────────────
@@ -818,7 +962,8 @@ mod tests {
         assert_eq!(n, 2);
         assert!(data.join("acct 1/sub/chat.enc.db").exists());
         assert!(!data.join("acct 1/tmp.bin").exists() && !data.join("cache").exists());
-        assert_eq!(restore(&d.path().join("backup")).unwrap(), 2);
+        let r = restore(&d.path().join("backup"), std::slice::from_ref(&data)).unwrap();
+        assert_eq!((r.moved, r.refused.len()), (2, 0));
         assert_eq!(
             std::fs::read_to_string(data.join("acct 1/tmp.bin")).unwrap(),
             "t"

@@ -1,8 +1,9 @@
 //! Elevation as a command spec: the fix runs again, by id, in this program
 //! started with administrator rights (pkexec, osascript, Start-Process
-//! -Verb RunAs). Only a fix id and a journal entry cross over, never a
-//! command line. Declined, cancelled, not authorized and failed are told
-//! apart.
+//! -Verb RunAs). Only a fix id, a journal entry, the approved plan's
+//! digest and plain typed values cross over: never a command line, a
+//! path to read, or a profile. Declined, cancelled, not authorized and
+//! failed are told apart.
 
 use std::path::PathBuf;
 
@@ -20,59 +21,197 @@ pub const CHILD_OK: i32 = 0;
 pub const CHILD_FIX_FAILED: i32 = 10;
 pub const CHILD_BAD_REQUEST: i32 = 11;
 pub const CHILD_ERROR: i32 = 12;
+/// The approval came after the asking program gave up (it timed out or
+/// was cancelled): nothing was done.
+pub const CHILD_EXPIRED: i32 = 13;
+/// The plan built with rights differs from the one approved: nothing done.
+pub const CHILD_CHANGED: i32 = 14;
+/// Another change with administrator rights is running.
+pub const CHILD_BUSY: i32 = 15;
 
-/// What the elevated run is asked to do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    Apply { fix: String, entry: String },
-    Undo { entry: String },
+/// What the plan of an elevated run is built from besides what the
+/// elevated run reads of this computer itself: the profile's values, as
+/// plain typed data. No profile file crosses over (a person's file could
+/// change after the yes); these values are covered by the digest.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PlanInputs {
+    /// The Zoom server whose route decides the interface ("host", port).
+    pub zoom_host: Option<(String, u16)>,
+    pub tcp_ports: Vec<u16>,
+    pub udp_ports: Vec<u16>,
+    pub public_dns: Vec<std::net::IpAddr>,
 }
 
-/// The elevated run's arguments: `CHILD_FLAG apply FIX ENTRY JOURNAL` or
-/// `CHILD_FLAG undo ENTRY JOURNAL`.
-pub fn child_args(req: &Request, journal: &std::path::Path) -> Vec<String> {
-    let j = journal.to_string_lossy().into_owned();
+impl PlanInputs {
+    fn to_args(&self) -> Vec<String> {
+        let dash = |s: String| if s.is_empty() { "-".to_string() } else { s };
+        let list = |v: &[u16]| dash(v.iter().map(u16::to_string).collect::<Vec<_>>().join(","));
+        vec![
+            // "-": none (an empty argument can get lost between programs).
+            self.zoom_host
+                .as_ref()
+                .map(|(h, p)| format!("{h}:{p}"))
+                .unwrap_or_else(|| "-".into()),
+            list(&self.tcp_ports),
+            list(&self.udp_ports),
+            dash(
+                self.public_dns
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+        ]
+    }
+
+    fn parse(host: &str, tcp: &str, udp: &str, dns: &str) -> Result<PlanInputs, String> {
+        let ports = |s: &str| -> Result<Vec<u16>, String> {
+            s.split(',')
+                .filter(|p| !p.is_empty() && *p != "-")
+                .map(|p| p.parse::<u16>().map_err(|_| format!("{p:?} is not a port")))
+                .collect()
+        };
+        let zoom_host = if host == "-" {
+            None
+        } else {
+            let (h, p) = host
+                .rsplit_once(':')
+                .ok_or_else(|| format!("{host:?} is not host:port"))?;
+            let name_ok = !h.is_empty()
+                && h.len() <= 253
+                && !h.starts_with('-')
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+            if !name_ok {
+                return Err(format!("{h:?} is not a host name"));
+            }
+            Some((
+                h.to_string(),
+                p.parse().map_err(|_| format!("{p:?} is not a port"))?,
+            ))
+        };
+        Ok(PlanInputs {
+            zoom_host,
+            tcp_ports: ports(tcp)?,
+            udp_ports: ports(udp)?,
+            public_dns: dns
+                .split(',')
+                .filter(|a| !a.is_empty() && *a != "-")
+                .map(|a| a.parse().map_err(|_| format!("{a:?} is not an address")))
+                .collect::<Result<_, _>>()?,
+        })
+    }
+}
+
+/// What the elevated run is asked to do. Every field is checked data; the
+/// elevated run builds what it runs itself. `deadline` (seconds since
+/// 1970) is when the asking program stops waiting: an approval after it
+/// does nothing. A file at `cancelled` means the asking program gave up:
+/// it can only stop the elevated run, never make it do anything.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Apply {
+        fix: String,
+        entry: String,
+        digest: String,
+        deadline: u64,
+        cancelled: PathBuf,
+        inputs: PlanInputs,
+    },
+    Undo {
+        entry: String,
+        deadline: u64,
+        cancelled: PathBuf,
+    },
+}
+
+/// The elevated run's arguments: `CHILD_FLAG apply FIX ENTRY DIGEST
+/// DEADLINE CANCELLED HOST TCP UDP DNS` or `CHILD_FLAG undo ENTRY DEADLINE
+/// CANCELLED`.
+pub fn child_args(req: &Request) -> Vec<String> {
     match req {
-        Request::Apply { fix, entry } => vec![
+        Request::Apply {
+            fix,
+            entry,
+            digest,
+            deadline,
+            cancelled,
+            inputs,
+        } => {
+            let mut v = vec![
+                CHILD_FLAG.into(),
+                "apply".into(),
+                fix.clone(),
+                entry.clone(),
+                digest.clone(),
+                deadline.to_string(),
+                cancelled.to_string_lossy().into_owned(),
+            ];
+            v.extend(inputs.to_args());
+            v
+        }
+        Request::Undo {
+            entry,
+            deadline,
+            cancelled,
+        } => vec![
             CHILD_FLAG.into(),
-            "apply".into(),
-            fix.clone(),
+            "undo".into(),
             entry.clone(),
-            j,
+            deadline.to_string(),
+            cancelled.to_string_lossy().into_owned(),
         ],
-        Request::Undo { entry } => vec![CHILD_FLAG.into(), "undo".into(), entry.clone(), j],
     }
 }
 
 /// Reads the elevated run's arguments (after the program name). None when
 /// this is not an elevated run; an error for a malformed one.
-pub fn parse_child_args(args: &[String]) -> Option<Result<(Request, PathBuf), String>> {
+pub fn parse_child_args(args: &[String]) -> Option<Result<Request, String>> {
     if args.first().map(String::as_str) != Some(CHILD_FLAG) {
         return None;
     }
     let id_ok = |s: &str| {
         !s.is_empty()
+            && s.len() <= 128
+            && !s.starts_with(['-', '.'])
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     };
+    let path_ok = |s: &str| std::path::Path::new(s).is_absolute() && !s.contains('\0');
     Some(match &args[1..] {
-        [op, fix, entry, journal] | [op, fix, entry, journal, _]
-            if op == "apply" && id_ok(fix) && id_ok(entry) =>
+        [op, fix, entry, digest, deadline, cancelled, host, tcp, udp, dns]
+            if op == "apply"
+                && id_ok(fix)
+                && id_ok(entry)
+                && super::is_digest(digest)
+                && path_ok(cancelled) =>
         {
-            Ok((
-                Request::Apply {
+            match (
+                deadline.parse::<u64>(),
+                PlanInputs::parse(host, tcp, udp, dns),
+            ) {
+                (Ok(deadline), Ok(inputs)) => Ok(Request::Apply {
                     fix: fix.clone(),
                     entry: entry.clone(),
-                },
-                PathBuf::from(journal),
-            ))
+                    digest: digest.clone(),
+                    deadline,
+                    cancelled: PathBuf::from(cancelled),
+                    inputs,
+                }),
+                (Err(_), _) => Err(format!("malformed deadline {deadline:?}")),
+                (_, Err(e)) => Err(format!("malformed elevated request: {e}")),
+            }
         }
-        [op, entry, journal] if op == "undo" && id_ok(entry) => Ok((
-            Request::Undo {
-                entry: entry.clone(),
-            },
-            PathBuf::from(journal),
-        )),
+        [op, entry, deadline, cancelled] if op == "undo" && id_ok(entry) && path_ok(cancelled) => {
+            match deadline.parse::<u64>() {
+                Ok(deadline) => Ok(Request::Undo {
+                    entry: entry.clone(),
+                    deadline,
+                    cancelled: PathBuf::from(cancelled),
+                }),
+                Err(_) => Err(format!("malformed deadline {deadline:?}")),
+            }
+        }
         _ => Err(format!("malformed elevated request: {:?}", &args[1..])),
     })
 }
@@ -107,6 +246,22 @@ pub fn windows_quote(arg: &str) -> String {
 /// Windows: the exit code the wrapper script uses when the person said no
 /// at the UAC prompt (ERROR_CANCELLED).
 pub const WIN_DECLINED: i32 = 1223;
+
+/// Names another program to ask for administrator rights in place of
+/// pkexec, osascript or PowerShell (a test's stand-in; an unusual
+/// install). Read only by the program that asks, which has no rights to
+/// give away: the elevated run never asks again.
+pub const ELEVATOR_VAR: &str = "MEETING_DOCTOR_ELEVATOR";
+
+/// The command that runs `exe args…` with administrator rights on `os`,
+/// through `elevator` when one is named (see [`ELEVATOR_VAR`]).
+pub fn command_via(os: Os, elevator: Option<&str>, exe: &str, args: &[String]) -> CommandSpec {
+    let mut c = command(os, exe, args);
+    if let Some(e) = elevator.filter(|e| !e.is_empty()) {
+        c.program = e.to_string();
+    }
+    c
+}
 
 /// The command that runs `exe args…` with administrator rights on `os`.
 /// Data goes as argv (pkexec, osascript's `argv`) or environment
@@ -259,17 +414,28 @@ mod tests {
         }
     }
 
+    fn apply_request() -> Request {
+        Request::Apply {
+            fix: "dns.flush".into(),
+            entry: "e1".into(),
+            digest: "ab".repeat(32),
+            deadline: 1_800_000_000,
+            cancelled: PathBuf::from("/home/zoë/My Data/cancelled/e1"),
+            inputs: PlanInputs {
+                zoom_host: Some(("zoom.us".into(), 443)),
+                tcp_ports: vec![443, 8801],
+                udp_ports: vec![3478],
+                public_dns: vec!["1.1.1.1".parse().unwrap()],
+            },
+        }
+    }
+
     #[test]
     fn elevation_commands_carry_data_as_argv_or_environment() {
-        let args = child_args(
-            &Request::Apply {
-                fix: "dns.flush".into(),
-                entry: "e1".into(),
-            },
-            std::path::Path::new("/home/zoë/My Data/journal.jsonl"),
-        );
+        let args = child_args(&apply_request());
         let l = command(Os::Linux, "/usr/bin/meeting-doctor", &args);
         assert_eq!(l.program, "pkexec");
+        let digest = "ab".repeat(32);
         assert_eq!(
             l.args,
             [
@@ -278,7 +444,13 @@ mod tests {
                 "apply",
                 "dns.flush",
                 "e1",
-                "/home/zoë/My Data/journal.jsonl"
+                &digest,
+                "1800000000",
+                "/home/zoë/My Data/cancelled/e1",
+                "zoom.us:443",
+                "443,8801",
+                "3478",
+                "1.1.1.1"
             ]
         );
         let m = command(
@@ -298,18 +470,19 @@ mod tests {
         let w = command(
             Os::Windows,
             r"C:\Program Files\Meeting Doctor\meeting-doctor.exe",
-            &child_args(
-                &Request::Undo { entry: "e2".into() },
-                std::path::Path::new(
-                    r"C:\Users\Zoë Ångström\AppData\Local\Meeting Doctor\journal.jsonl",
+            &child_args(&Request::Undo {
+                entry: "e2".into(),
+                deadline: 7,
+                cancelled: PathBuf::from(
+                    r"C:\Users\Zoë Ångström\AppData\Local\Meeting Doctor\cancelled\e2",
                 ),
-            ),
+            }),
         );
         let script = w.args.last().unwrap();
         assert!(script.contains("-Verb RunAs") && !script.contains("Zoë"));
         assert_eq!(
             w.env.iter().find(|(k, _)| k == "MD_ARGS").unwrap().1,
-            r#"--meeting-doctor-elevated undo e2 "C:\Users\Zoë Ångström\AppData\Local\Meeting Doctor\journal.jsonl""#
+            r#"--meeting-doctor-elevated undo e2 7 "C:\Users\Zoë Ångström\AppData\Local\Meeting Doctor\cancelled\e2""#
         );
     }
 
@@ -379,24 +552,33 @@ mod tests {
     fn child_requests_are_parsed_strictly() {
         let a = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(parse_child_args(&a(&["check"])).is_none());
-        let (r, j) = parse_child_args(&a(&[CHILD_FLAG, "apply", "dns.flush", "e-1", "/tmp/j"]))
-            .unwrap()
-            .unwrap();
-        assert_eq!(
-            (r, j),
-            (
-                Request::Apply {
-                    fix: "dns.flush".into(),
-                    entry: "e-1".into()
-                },
-                PathBuf::from("/tmp/j")
-            )
-        );
-        assert!(
-            parse_child_args(&a(&[CHILD_FLAG, "apply", "x; rm -rf /", "e", "/tmp/j"]))
-                .unwrap()
-                .is_err()
-        );
+        let req = apply_request();
+        assert_eq!(parse_child_args(&child_args(&req)).unwrap().unwrap(), req);
+        let undo = Request::Undo {
+            entry: "e-1".into(),
+            deadline: 5,
+            cancelled: PathBuf::from("/tmp/c"),
+        };
+        assert_eq!(parse_child_args(&child_args(&undo)).unwrap().unwrap(), undo);
+        let mut bad = child_args(&req);
+        bad[2] = "x; rm -rf /".into();
+        assert!(parse_child_args(&bad).unwrap().is_err());
+        for (i, v) in [
+            (4, "not-a-digest"),
+            (5, "soon"),
+            (6, "relative/path"),
+            (7, "-oProxyCommand=x:1"),
+            (8, "443,99999"),
+            (10, "1.1.1.1,evil"),
+        ] {
+            let mut bad = child_args(&req);
+            bad[i] = v.into();
+            assert!(parse_child_args(&bad).unwrap().is_err(), "{i}: {v}");
+        }
+        // No journal path, profile path or extra argument is taken.
+        let mut extra = child_args(&req);
+        extra.push("/home/zoë/lab.toml".into());
+        assert!(parse_child_args(&extra).unwrap().is_err());
         assert!(parse_child_args(&a(&[CHILD_FLAG, "run", "ls"]))
             .unwrap()
             .is_err());

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::elevate::PlanInputs;
 use crate::facts::collect::Facts;
 use crate::facts::command::{CommandSpec, Executor};
 use crate::facts::model::{DnsServers, FirewallState, ProxySettings, ZoomInstall};
@@ -73,6 +74,9 @@ pub struct FixEnv {
     pub udp_ports: Vec<u16>,
     /// Public resolvers for `dns.use_public` (the profile's reference ones).
     pub public_dns: Vec<IpAddr>,
+    /// The Zoom server whose route was read (the profile's first TCP host).
+    #[serde(default)]
+    pub zoom_host: Option<(String, u16)>,
 }
 
 impl FixEnv {
@@ -94,6 +98,18 @@ impl FixEnv {
             tcp_ports: ZOOM_TCP.to_vec(),
             udp_ports: ZOOM_UDP.to_vec(),
             public_dns: vec![IpAddr::from([1, 1, 1, 1]), IpAddr::from([8, 8, 8, 8])],
+            zoom_host: None,
+        }
+    }
+
+    /// The values from the profile that a plan depends on, for the
+    /// elevated run (which reads this computer itself, but no profile).
+    pub fn inputs(&self) -> PlanInputs {
+        PlanInputs {
+            zoom_host: self.zoom_host.clone(),
+            tcp_ports: self.tcp_ports.clone(),
+            udp_ports: self.udp_ports.clone(),
+            public_dns: self.public_dns.clone(),
         }
     }
 
@@ -119,6 +135,13 @@ impl FixEnv {
     /// Builds the environment from the profile and facts read just now,
     /// and looks at which Linux tools are in charge here.
     pub async fn current(profile: &Profile, facts: &Facts, exec: &dyn Executor) -> FixEnv {
+        let mut env = FixEnv::current_for(&PlanInputs::default(), facts, exec).await;
+        env.set_profile(profile);
+        env
+    }
+
+    /// Builds the environment from `inputs` and facts read just now.
+    pub async fn current_for(inputs: &PlanInputs, facts: &Facts, exec: &dyn Executor) -> FixEnv {
         let os = facts.os;
         let (home, vars) = (process_home(), process_vars());
         let interface = facts
@@ -158,11 +181,11 @@ impl FixEnv {
             service,
             linux,
             zoom_caches_present: None,
-            tcp_ports: vec![],
-            udp_ports: vec![],
-            public_dns: vec![],
+            tcp_ports: inputs.tcp_ports.clone(),
+            udp_ports: inputs.udp_ports.clone(),
+            public_dns: inputs.public_dns.clone(),
+            zoom_host: inputs.zoom_host.clone(),
         };
-        env.set_profile(profile);
         env.zoom_caches_present = Some(
             super::plans::cache_folders(&env)
                 .into_iter()
@@ -195,7 +218,16 @@ impl FixEnv {
         if !public.is_empty() {
             self.public_dns = public;
         }
+        self.zoom_host = zoom_host_of(profile);
     }
+}
+
+/// The profile's first TCP host, whose route decides the interface.
+pub fn zoom_host_of(profile: &Profile) -> Option<(String, u16)> {
+    profile
+        .tcp
+        .iter()
+        .find_map(|t| t.host.as_ref().map(|h| (h.0.clone(), t.port.0)))
 }
 
 /// Joins with `\` on Windows and `/` elsewhere.
@@ -277,11 +309,11 @@ impl FixEnv {
 }
 
 /// True when `program` is an executable file on PATH.
+/// (The PATH children of this program get, not this process's own.)
 pub fn on_path(program: &str) -> bool {
-    let Some(path) = std::env::var_os("PATH") else {
-        return false;
-    };
-    std::env::split_paths(&path).any(|d| is_file(&d.join(program)))
+    crate::facts::child_env::search_path()
+        .iter()
+        .any(|d| is_file(&d.join(program)))
 }
 
 fn is_file(p: &Path) -> bool {

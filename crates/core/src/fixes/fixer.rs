@@ -12,6 +12,7 @@ use ts_rs::TS;
 use super::apply::{self, Applied, ApplyError, StepResult};
 use super::elevate::{self, Elevation, Request};
 use super::journal::{Entry, Journal, JournalError, Record};
+use super::store::{self, FixLock, Store, StoreError};
 use super::{find, plan, FixEnv, NotApplicable, Plan, Preview};
 use crate::facts::command::{Executor, System};
 use crate::finding::{Finding, Status};
@@ -53,6 +54,8 @@ pub enum FixError {
     Apply(#[from] ApplyError),
     #[error(transparent)]
     Journal(#[from] JournalError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 /// How a fix (or an undo) ended, for a person.
@@ -133,33 +136,48 @@ pub struct Recheck<'a, M> {
     pub measure: M,
 }
 
+/// How long a fix waits for another one (in this or another process) to
+/// finish before it says so.
+pub const LOCK_WAIT: Duration = Duration::from_secs(3);
+
+/// How long, after it stopped waiting for approval, the asking program
+/// waits for an elevated run that had already started to finish.
+pub const CHILD_GRACE: Duration = Duration::from_secs(600);
+
+/// What a person reads when the plan changed after the yes.
+pub const CHANGED_MESSAGE: &str = "This computer changed since you said yes, so nothing was changed. Check again, then try the fix once more.";
+
 /// Fixes on one computer.
 #[derive(Debug, Clone)]
 pub struct Fixer {
     pub env: FixEnv,
-    pub journal: Journal,
+    /// The person's own journal and backups: fixes that need no rights.
+    pub store: Store,
+    /// The administrators' journal and backups: fixes that need rights.
+    pub admin_store: Store,
     pub exec: Arc<dyn Executor>,
     pub elevation: ElevationMode,
     /// This program, started again with rights for a fix.
     pub exe: String,
+    /// A program to ask for rights in place of the OS's (see
+    /// [`elevate::ELEVATOR_VAR`]).
+    pub elevator: Option<String>,
     pub approval_timeout: Duration,
-    /// A profile file the elevated run should read (the built-in one when None).
-    pub profile_file: Option<PathBuf>,
 }
 
 impl Fixer {
     pub fn new(env: FixEnv, exec: Arc<dyn Executor>) -> Fixer {
-        let journal = Journal::in_dir(Path::new(&env.data_dir));
         Fixer {
+            store: Store::user(&env.data_dir),
+            admin_store: Store::admin(store::admin_dir()),
             env,
-            journal,
             exec,
             elevation: ElevationMode::from_env(),
             exe: std::env::current_exe()
                 .map(|p| p.to_string_lossy().into_owned())
                 .unwrap_or_else(|_| "meeting-doctor".into()),
+            elevator: std::env::var(elevate::ELEVATOR_VAR).ok(),
             approval_timeout: APPROVAL_TIMEOUT,
-            profile_file: None,
         }
     }
 
@@ -167,11 +185,22 @@ impl Fixer {
     pub async fn for_this_computer(profile: &Profile) -> Fixer {
         let facts = crate::facts::collect::this_computer(profile).await;
         let env = FixEnv::current(profile, &facts, &System).await;
-        let mut f = Fixer::new(env, Arc::new(System));
-        if profile.source != "built-in" && !profile.source.is_empty() {
-            f.profile_file = Some(PathBuf::from(&profile.source));
+        Fixer::new(env, Arc::new(System))
+    }
+
+    /// The person's journal (fixes that need no rights).
+    pub fn journal(&self) -> Journal {
+        self.store.journal()
+    }
+
+    /// Where a fix's state goes: the administrators' store when it needs
+    /// their rights.
+    fn store_for(&self, needs_admin: bool) -> &Store {
+        if needs_admin {
+            &self.admin_store
+        } else {
+            &self.store
         }
-        f
     }
 
     pub fn plan(&self, id: &str) -> Result<Result<Plan, NotApplicable>, FixError> {
@@ -222,8 +251,7 @@ impl Fixer {
     /// Applies fix `id`, then runs its checks again: before → after.
     pub async fn apply_verified<M, F>(
         &self,
-        id: &str,
-        confirmed: &str,
+        approval: Approval<'_>,
         recheck: Recheck<'_, M>,
         events: Events<'_>,
         cancel: &CancellationToken,
@@ -232,7 +260,8 @@ impl Fixer {
         M: FnOnce(CancellationToken) -> F,
         F: std::future::Future<Output = crate::Result<Vec<Finding>>>,
     {
-        let mut outcome = self.apply(id, confirmed, events, cancel).await?;
+        let id = approval.fix;
+        let mut outcome = self.apply(approval, events, cancel).await?;
         if outcome.status == OutcomeStatus::Applied && !recheck.checks.is_empty() {
             events(FixEvent::Verifying {
                 checks: recheck.checks.clone(),
@@ -245,17 +274,18 @@ impl Fixer {
         Ok(outcome)
     }
 
-    /// Applies fix `id`. `confirmed` must name the fix: a caller cannot
-    /// apply one fix on the strength of a yes to another.
+    /// Applies the approved fix. The yes must name the fix (a caller
+    /// cannot apply one fix on the strength of a yes to another), and the
+    /// plan built now must be the one shown: its digest must match.
     pub async fn apply(
         &self,
-        id: &str,
-        confirmed: &str,
+        approval: Approval<'_>,
         events: Events<'_>,
         cancel: &CancellationToken,
     ) -> Result<Outcome, FixError> {
+        let id = approval.fix;
         let fix = find(id).ok_or_else(|| FixError::Unknown(id.to_string()))?;
-        if confirmed != id {
+        if approval.confirmed != id {
             return Err(FixError::NotConfirmed(fix.title));
         }
         let plan = match plan(id, &self.env) {
@@ -269,34 +299,45 @@ impl Fixer {
                 ))
             }
         };
+        if plan.digest() != approval.digest {
+            return Ok(outcome(
+                &fix.id,
+                &fix.title,
+                OutcomeStatus::Failed,
+                CHANGED_MESSAGE.into(),
+            ));
+        }
         if let Some(refused) = self.refused(plan.needs_admin, id, &fix.title) {
             return Ok(refused);
         }
+        // One fix at a time for this person, whatever runs it.
+        let _mine = lock(&self.store).await?;
         if self.needs_prompt(plan.needs_admin) {
             let entry = apply::new_entry_id(id);
             let req = Request::Apply {
                 fix: id.to_string(),
                 entry: entry.clone(),
+                digest: approval.digest.to_string(),
+                deadline: 0,
+                cancelled: self.cancel_marker(&entry),
+                inputs: self.env.inputs(),
             };
             return self
                 .elevated(req, &fix.title, id, entry, events, cancel)
                 .await;
         }
+        let store = self.store_for(plan.needs_admin);
+        let _theirs = match plan.needs_admin {
+            true => Some(lock(store).await?),
+            false => None,
+        };
         let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
-        let applied = apply::apply(
-            &plan,
-            &self.env,
-            &self.journal,
-            &*self.exec,
-            None,
-            &progress,
-            None,
-        )
-        .await?;
+        let applied =
+            apply::apply(&plan, &self.env, store, &*self.exec, None, &progress, None).await?;
         Ok(from_applied(&fix.title, applied, false))
     }
 
-    /// Undoes journal entry `entry`.
+    /// Undoes journal entry `entry` (from either journal).
     pub async fn undo(
         &self,
         entry: &str,
@@ -311,61 +352,127 @@ impl Fixer {
         if let Some(refused) = self.refused(e.admin, &e.fix, &e.title) {
             return Ok(refused);
         }
+        let _mine = lock(&self.store).await?;
         if self.needs_prompt(e.admin) {
             let req = Request::Undo {
                 entry: entry.to_string(),
+                deadline: 0,
+                cancelled: self.cancel_marker(entry),
             };
             return self
                 .elevated(req, &e.title, &e.fix, entry.to_string(), events, cancel)
                 .await;
         }
+        let store = self.store_for(e.admin);
+        let _theirs = match e.admin {
+            true => Some(lock(store).await?),
+            false => None,
+        };
         let progress = |s: &StepResult| events(FixEvent::Step { step: s.clone() });
-        let applied = apply::undo(&self.journal, entry, &*self.exec, &progress).await?;
+        let applied = apply::undo(store, entry, &self.env, &*self.exec, &progress).await?;
         Ok(from_applied(&e.title, applied, true))
     }
 
-    /// The journal, newest first.
+    /// Both journals, newest first; entries in the administrators' one
+    /// say so (`admin`).
     pub fn history(&self) -> Result<Vec<Entry>, FixError> {
-        Ok(self.journal.entries()?)
+        let mut all = self.store.journal().entries()?;
+        let mut admin = self.admin_store.journal().entries()?;
+        for e in &mut admin {
+            e.admin = true;
+        }
+        // An entry id in both is one a person's journal copied: the
+        // administrators' record is the one that counts.
+        all.retain(|u| !admin.iter().any(|a| a.id == u.id));
+        all.extend(admin);
+        all.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.id.cmp(&a.id)));
+        Ok(all)
+    }
+
+    /// Lines of either journal that could not be read: (journal, line numbers).
+    pub fn unreadable(&self) -> Vec<(PathBuf, Vec<usize>)> {
+        [&self.store, &self.admin_store]
+            .iter()
+            .filter_map(|s| {
+                let j = s.journal();
+                let bad = j.read().ok()?.unreadable;
+                (!bad.is_empty()).then_some((j.path, bad))
+            })
+            .collect()
+    }
+
+    /// Where this program notes that it stopped waiting for entry `entry`'s
+    /// approval (in the person's folder: it can only stop an elevated run).
+    fn cancel_marker(&self, entry: &str) -> PathBuf {
+        let dir = if self.store.dir.is_absolute() {
+            self.store.dir.clone()
+        } else {
+            std::env::current_dir()
+                .unwrap_or_default()
+                .join(&self.store.dir)
+        };
+        dir.join("cancelled").join(entry)
     }
 
     /// Runs `request` in this program with administrator rights and reads
-    /// what it did from the journal.
+    /// what it did from the administrators' journal. When the wait ends
+    /// (no answer, or cancelled) it says so to the elevated run and waits
+    /// for one that had already started to finish, so two fixes never run
+    /// at once and what is reported is what happened.
     async fn elevated(
         &self,
-        request: Request,
+        mut request: Request,
         title: &str,
         fix: &str,
         entry: String,
         events: Events<'_>,
         cancel: &CancellationToken,
     ) -> Result<Outcome, FixError> {
-        self.journal.touch()?;
-        let mut args = elevate::child_args(&request, &self.journal.path);
-        if let (Request::Apply { .. }, Some(p)) = (&request, &self.profile_file) {
-            args.push(p.to_string_lossy().into_owned());
+        let deadline = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            + self.approval_timeout;
+        let secs = deadline.as_secs() + u64::from(deadline.subsec_nanos() > 0);
+        match &mut request {
+            Request::Apply { deadline, .. } | Request::Undo { deadline, .. } => *deadline = secs,
         }
-        let spec = elevate::command(self.env.os, &self.exe, &args);
+        let marker = match &request {
+            Request::Apply { cancelled, .. } | Request::Undo { cancelled, .. } => cancelled.clone(),
+        };
+        let args = elevate::child_args(&request);
+        let spec = elevate::command_via(self.env.os, self.elevator.as_deref(), &self.exe, &args);
         let undoing = matches!(request, Request::Undo { .. });
         events(FixEvent::WaitingForApproval {
             timeout_s: self.approval_timeout.as_secs(),
         });
         let result = tokio::select! {
-            r = self.exec.run(&spec, self.approval_timeout) => r,
-            _ = cancel.cancelled() => {
-                return Ok(outcome(fix, title, OutcomeStatus::Cancelled,
-                    "Stopped waiting for administrator approval. If the change had already started, the history shows what was done.".into()));
-            }
+            r = self.exec.run(&spec, self.approval_timeout) => Some(r),
+            _ = cancel.cancelled() => None,
         };
-        let out = match result {
-            Ok(o) => o,
-            Err(crate::facts::command::ExecError::Timeout(..)) => {
-                return Ok(outcome(fix, title, OutcomeStatus::TimedOut, format!(
-                    "Nobody answered the administrator prompt within {} seconds. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
-                    self.approval_timeout.as_secs()
-                )));
+        let gave_up = match &result {
+            None => Some(OutcomeStatus::Cancelled),
+            Some(Err(crate::facts::command::ExecError::Timeout(..))) => {
+                Some(OutcomeStatus::TimedOut)
             }
-            Err(e) => {
+            _ => None,
+        };
+        if let Some(status) = gave_up {
+            self.stop_waiting(&marker).await;
+            if let Some(done) = self.recorded(&entry, undoing, title, fix)? {
+                return Ok(done);
+            }
+            let message = match status {
+                OutcomeStatus::Cancelled => "Stopped waiting for administrator approval, so nothing was changed.".to_string(),
+                _ => format!(
+                    "Nobody answered the administrator prompt within {} seconds, so nothing was changed. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
+                    self.approval_timeout.as_secs()
+                ),
+            };
+            return Ok(outcome(fix, title, status, message));
+        }
+        let out = match result {
+            Some(Ok(o)) => o,
+            Some(Err(e)) => {
                 return Ok(outcome(
                     fix,
                     title,
@@ -373,6 +480,7 @@ impl Fixer {
                     format!("Could not ask for administrator rights: {e}"),
                 ))
             }
+            None => unreachable!("handled above"),
         };
         let status = match elevate::outcome(self.env.os, &out) {
             Elevation::Declined => {
@@ -403,7 +511,65 @@ impl Fixer {
             }
             Elevation::Ran { code } => code,
         };
-        let records = self.journal.read()?.records;
+        let plain = match status {
+            elevate::CHILD_CHANGED => Some(CHANGED_MESSAGE.to_string()),
+            elevate::CHILD_EXPIRED => Some("The approval came after Meeting Doctor had stopped waiting, so nothing was changed. Try the fix again.".to_string()),
+            elevate::CHILD_BUSY => Some(StoreError::Busy.to_string()),
+            _ => None,
+        };
+        if let Some(message) = plain {
+            return Ok(outcome(fix, title, OutcomeStatus::Failed, message));
+        }
+        if let Some(mut done) = self.recorded(&entry, undoing, title, fix)? {
+            if status != elevate::CHILD_OK && done.status == OutcomeStatus::Applied {
+                done.status = OutcomeStatus::Failed;
+                done.message = format!("The change with administrator rights stopped (code {status}) after recording its end.");
+            }
+            return Ok(done);
+        }
+        let message = if status == elevate::CHILD_OK {
+            "The change with administrator rights reported success but recorded nothing in the journal, so it is not counted as done.".to_string()
+        } else {
+            format!("The change with administrator rights stopped (code {status}); nothing is recorded as done.")
+        };
+        Ok(Outcome {
+            status: OutcomeStatus::Failed,
+            fix: fix.to_string(),
+            title: title.to_string(),
+            message,
+            entry: Some(entry),
+            steps: vec![],
+            verification: None,
+        })
+    }
+
+    /// Tells an elevated run that may still start that nobody waits for it
+    /// any more, then waits for one that is running to finish.
+    async fn stop_waiting(&self, marker: &Path) {
+        if let Some(dir) = marker.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = store::create_new(marker, b"", 0o600);
+        // The elevated run takes its lock *before* it looks for the marker:
+        // free now means it never started (and will find the marker) or it
+        // has finished.
+        let end = tokio::time::Instant::now() + CHILD_GRACE;
+        while self.admin_store.busy() && tokio::time::Instant::now() < end {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let _ = std::fs::remove_file(marker);
+    }
+
+    /// What the administrators' journal says entry `entry` did, when it
+    /// recorded an end: the steps and how it finished.
+    fn recorded(
+        &self,
+        entry: &str,
+        undoing: bool,
+        title: &str,
+        fix: &str,
+    ) -> Result<Option<Outcome>, FixError> {
+        let records = self.admin_store.journal().read()?.records;
         let steps: Vec<StepResult> = records
             .iter()
             .filter(|r| r.entry() == entry)
@@ -423,30 +589,20 @@ impl Fixer {
                 _ => None,
             })
             .collect();
-        let end_message = records.iter().rev().find_map(|r| match r {
+        let end = records.iter().rev().find_map(|r| match r {
             Record::End {
-                entry: e, message, ..
-            } if *e == entry && !undoing => Some(message.clone()),
+                entry: e,
+                ok,
+                message,
+            } if e == entry && !undoing => Some((*ok, message.clone())),
             Record::UndoEnd {
-                entry: e, message, ..
-            } if *e == entry && undoing => Some(message.clone()),
+                entry: e,
+                ok,
+                message,
+            } if e == entry && undoing => Some((*ok, message.clone())),
             _ => None,
         });
-        // Success is what the journal records, not only an exit code.
-        let recorded_ok = records.iter().any(|r| match r {
-            Record::End { entry: e, ok, .. } if !undoing => *e == entry && *ok,
-            Record::UndoEnd { entry: e, ok, .. } if undoing => *e == entry && *ok,
-            _ => false,
-        });
-        let ok = status == elevate::CHILD_OK && recorded_ok;
-        let message = match (ok, end_message.flatten()) {
-            (true, _) if undoing => "Undone.".to_string(),
-            (true, _) => "Done.".to_string(),
-            (false, Some(m)) => m,
-            (false, None) if status == elevate::CHILD_OK => "The change with administrator rights reported success but recorded nothing in the journal, so it is not counted as done.".to_string(),
-            (false, None) => format!("The change with administrator rights stopped (code {status}); nothing is recorded as done."),
-        };
-        Ok(Outcome {
+        Ok(end.map(|(ok, message)| Outcome {
             status: if ok {
                 OutcomeStatus::Applied
             } else {
@@ -454,11 +610,40 @@ impl Fixer {
             },
             fix: fix.to_string(),
             title: title.to_string(),
-            message,
-            entry: Some(entry),
+            message: match (ok, message) {
+                (true, _) if undoing => "Undone.".into(),
+                (true, _) => "Done.".into(),
+                (false, Some(m)) => m,
+                (false, None) => "It did not work.".into(),
+            },
+            entry: Some(entry.to_string()),
             steps,
             verification: None,
-        })
+        }))
+    }
+}
+
+/// A yes to one fix: its id, the id the person confirmed, and the digest
+/// of the plan they were shown ([`Preview::digest`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Approval<'a> {
+    pub fix: &'a str,
+    pub confirmed: &'a str,
+    pub digest: &'a str,
+}
+
+/// Takes `store`'s lock, waiting up to [`LOCK_WAIT`] without blocking the
+/// runtime.
+async fn lock(store: &Store) -> Result<FixLock, FixError> {
+    let end = tokio::time::Instant::now() + LOCK_WAIT;
+    loop {
+        match store.lock(Duration::ZERO) {
+            Ok(l) => return Ok(l),
+            Err(StoreError::Busy) if tokio::time::Instant::now() < end => {
+                tokio::time::sleep(Duration::from_millis(50)).await
+            }
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 
@@ -565,8 +750,20 @@ pub fn compare(before: &[Finding], after: &[Finding]) -> Verification {
 /// The elevated run of this program: `args` are the arguments after the
 /// program name. None when this is not an elevated run; otherwise the
 /// exit code. The CLI and the app call this first thing in `main`.
+///
+/// It trusts only its arguments (checked, typed) and what it reads of
+/// this computer itself: it builds the plan, compares its digest with the
+/// approved one, and keeps its journal and backups in the administrators'
+/// folder. It never reads a profile, a journal or a path a person can
+/// write, except to see whether the asking program gave up.
 pub fn child_main(args: &[String]) -> Option<i32> {
-    let parsed = elevate::parse_child_args(args)?;
+    let request = match elevate::parse_child_args(args)? {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("meeting-doctor: {e}");
+            return Some(elevate::CHILD_BAD_REQUEST);
+        }
+    };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -577,60 +774,101 @@ pub fn child_main(args: &[String]) -> Option<i32> {
             return Some(elevate::CHILD_ERROR);
         }
     };
-    Some(rt.block_on(async move {
-        let (req, journal_path) = match parsed {
-            Ok(x) => x,
-            Err(e) => {
-                eprintln!("meeting-doctor: {e}");
+    Some(rt.block_on(elevated_run(request, &store::admin_dir())))
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
+}
+
+/// The elevated run itself, with its administrators' folder.
+pub async fn elevated_run(request: Request, admin_dir: &Path) -> i32 {
+    let admin = Store::admin(admin_dir);
+    let (deadline, marker) = match &request {
+        Request::Apply {
+            deadline,
+            cancelled,
+            ..
+        }
+        | Request::Undo {
+            deadline,
+            cancelled,
+            ..
+        } => (*deadline, cancelled.clone()),
+    };
+    // Another change with rights may be running: wait for it, but not
+    // past the time the asking program waits.
+    let wait = Duration::from_secs(deadline.saturating_sub(unix_now()).min(600));
+    let _lock = match admin.lock(wait) {
+        Ok(l) => l,
+        Err(StoreError::Busy) => return elevate::CHILD_BUSY,
+        Err(e) => {
+            eprintln!("meeting-doctor: {e}");
+            return elevate::CHILD_ERROR;
+        }
+    };
+    // With the lock held, so the asking program knows whether to wait.
+    if unix_now() > deadline || std::fs::symlink_metadata(&marker).is_ok() {
+        eprintln!("meeting-doctor: the asking program stopped waiting; nothing was changed");
+        return elevate::CHILD_EXPIRED;
+    }
+    let quiet = |_: &StepResult| {};
+    match request {
+        Request::Apply {
+            fix,
+            entry,
+            digest,
+            inputs,
+            ..
+        } => {
+            if matches!(admin.journal().begin_of(&entry), Ok(Some(_))) {
+                eprintln!("meeting-doctor: {entry} was already used");
                 return elevate::CHILD_BAD_REQUEST;
             }
-        };
-        let profile = match args.get(5) {
-            Some(p) => match Profile::load(Path::new(p)) {
+            let facts =
+                crate::facts::collect::this_computer_at(inputs.zoom_host.clone(), None).await;
+            let mut env = FixEnv::current_for(&inputs, &facts, &System).await;
+            env.data_dir = admin.dir.to_string_lossy().into_owned();
+            let plan = match plan(&fix, &env) {
                 Ok(p) => p,
-                Err(e) => {
-                    eprintln!("meeting-doctor: {e}");
-                    return elevate::CHILD_BAD_REQUEST;
+                Err(na) => {
+                    eprintln!("meeting-doctor: {na}");
+                    return elevate::CHILD_CHANGED;
                 }
-            },
-            None => Profile::builtin(),
-        };
-        let journal = Journal { path: journal_path };
-        let quiet = |_: &StepResult| {};
-        match req {
-            Request::Apply { fix, entry } => {
-                let facts = crate::facts::collect::this_computer(&profile).await;
-                let mut env = FixEnv::current(&profile, &facts, &System).await;
-                if let Some(dir) = journal.path.parent() {
-                    env.data_dir = dir.to_string_lossy().into_owned();
-                }
-                let plan = match plan(&fix, &env) {
-                    Ok(p) => p,
-                    Err(na) => {
-                        eprintln!("meeting-doctor: {na}");
-                        return elevate::CHILD_FIX_FAILED;
-                    }
-                };
-                match apply::apply(&plan, &env, &journal, &System, Some(entry), &quiet, None).await
-                {
-                    Ok(a) if a.ok => elevate::CHILD_OK,
-                    Ok(_) => elevate::CHILD_FIX_FAILED,
-                    Err(e) => {
-                        eprintln!("meeting-doctor: {e}");
-                        elevate::CHILD_FIX_FAILED
-                    }
-                }
+            };
+            if !plan.needs_admin {
+                eprintln!("meeting-doctor: {fix} needs no administrator rights");
+                return elevate::CHILD_BAD_REQUEST;
             }
-            Request::Undo { entry } => match apply::undo(&journal, &entry, &System, &quiet).await {
+            if plan.digest() != digest {
+                eprintln!("meeting-doctor: {CHANGED_MESSAGE}");
+                return elevate::CHILD_CHANGED;
+            }
+            match apply::apply(&plan, &env, &admin, &System, Some(entry), &quiet, None).await {
                 Ok(a) if a.ok => elevate::CHILD_OK,
                 Ok(_) => elevate::CHILD_FIX_FAILED,
                 Err(e) => {
                     eprintln!("meeting-doctor: {e}");
                     elevate::CHILD_FIX_FAILED
                 }
-            },
+            }
         }
-    }))
+        Request::Undo { entry, .. } => {
+            let mut env = FixEnv::journal_only();
+            env.data_dir = admin.dir.to_string_lossy().into_owned();
+            match apply::undo(&admin, &entry, &env, &System, &quiet).await {
+                Ok(a) if a.ok => elevate::CHILD_OK,
+                Ok(_) => elevate::CHILD_FIX_FAILED,
+                Err(e) => {
+                    eprintln!("meeting-doctor: {e}");
+                    elevate::CHILD_FIX_FAILED
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,16 +1,21 @@
 //! The journal: one JSON object per line in `journal.jsonl`, appended and
 //! never rewritten. Before a fix changes anything, a `begin` record holds
-//! its steps and the steps that undo it; each step that ran adds a `step`
-//! record; `end` says how it finished. A `begin` without an `end` is a fix
-//! that was interrupted: its undo is still there.
+//! its steps and what it will change (typed [`Undo`] values); each step
+//! that ran adds a `step` record; `end` says how it finished. A `begin`
+//! without an `end` is a fix that was interrupted: its undo is still there.
+//!
+//! A line cut short (a full disk, a killed process) is reported and
+//! skipped: every append starts on a fresh line, so it never swallows the
+//! record after it.
 
-use std::io::Write;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::plans::Saved;
+use super::undo::Undo;
 use super::Step;
 use crate::system::Os;
 
@@ -23,14 +28,15 @@ pub enum Record {
         title: String,
         at: String,
         os: Os,
+        /// What ran, for the record; never run again.
         steps: Vec<Step>,
-        undo: Vec<Step>,
+        /// What changed, so undo can rebuild its commands from the catalog.
+        undo: Vec<Undo>,
         #[serde(default)]
         saved: Saved,
-        backup: Option<String>,
-        /// The fix needed administrator rights (so does its undo).
+        /// The plan's digest (see [`super::Plan::digest`]).
         #[serde(default)]
-        admin: bool,
+        digest: String,
     },
     Step {
         entry: String,
@@ -91,9 +97,10 @@ pub struct Entry {
     pub steps_total: usize,
     /// Plain words for each undo step (empty: nothing to undo).
     pub undo: Vec<String>,
+    /// Where the files it moved are kept (when it moved files).
     pub backup: Option<String>,
     pub message: Option<String>,
-    /// Undoing it needs administrator rights.
+    /// It is in the administrators' journal: undoing it needs their rights.
     pub admin: bool,
 }
 
@@ -139,46 +146,39 @@ impl Journal {
         }
     }
 
-    /// Appends one record and flushes it to disk before returning.
+    /// Appends one record and syncs it to disk before returning. The
+    /// record starts on a fresh line even when the last one was cut short;
+    /// a link at the journal's place is refused, not written through.
+    /// The folder is made by the journal's [`super::store::Store`].
     pub fn append(&self, record: &Record) -> Result<(), JournalError> {
         let err = |source| JournalError::Write {
             path: self.path.clone(),
             source,
         };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
         let mut line = serde_json::to_string(record).expect("records serialize");
         line.push('\n');
-        let mut f = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map_err(err)?;
-        f.write_all(line.as_bytes()).map_err(err)?;
-        f.sync_data().map_err(err)
-    }
-
-    /// Makes sure the file exists (before another process, such as an
-    /// elevated helper, appends to it), without changing it.
-    pub fn touch(&self) -> Result<(), JournalError> {
-        let err = |source| JournalError::Write {
-            path: self.path.clone(),
-            source,
-        };
-        if let Some(dir) = self.path.parent() {
-            std::fs::create_dir_all(dir).map_err(err)?;
+        let mut f = super::store::open_no_follow(&self.path, true, 0o644).map_err(err)?;
+        let len = f.metadata().map_err(err)?.len();
+        if len > 0 {
+            let mut last = [0u8; 1];
+            f.seek(SeekFrom::Start(len - 1)).map_err(err)?;
+            f.read_exact(&mut last).map_err(err)?;
+            if last[0] != b'\n' {
+                line.insert(0, '\n');
+            }
         }
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)
-            .map(|_| ())
-            .map_err(err)
+        f.write_all(line.as_bytes()).map_err(err)?;
+        f.sync_data().map_err(err)?;
+        if len == 0 {
+            if let Some(dir) = self.path.parent() {
+                super::store::sync_dir(dir);
+            }
+        }
+        Ok(())
     }
 
     pub fn read(&self) -> Result<Contents, JournalError> {
-        let text = match std::fs::read_to_string(&self.path) {
+        let bytes = match std::fs::read(&self.path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Contents::default()),
             Err(source) => {
@@ -188,12 +188,25 @@ impl Journal {
                 })
             }
         };
-        Ok(parse(&text))
+        Ok(parse(&String::from_utf8_lossy(&bytes)))
     }
 
-    /// The history, newest first.
+    /// The history, newest first, with where each entry's files are kept.
     pub fn entries(&self) -> Result<Vec<Entry>, JournalError> {
-        Ok(entries(&self.read()?.records))
+        let mut out = entries(&self.read()?.records);
+        if let Some(dir) = self.path.parent() {
+            for e in &mut out {
+                if e.backup.is_some() {
+                    e.backup = Some(
+                        dir.join("backups")
+                            .join(&e.id)
+                            .to_string_lossy()
+                            .into_owned(),
+                    );
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The `begin` record of one entry.
@@ -231,10 +244,9 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
                 fix,
                 title,
                 at,
+                os,
                 steps,
                 undo,
-                backup,
-                admin,
                 ..
             } => out.push(Entry {
                 id: entry.clone(),
@@ -244,10 +256,16 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
                 state: EntryState::Interrupted,
                 steps_done: 0,
                 steps_total: steps.iter().filter(|s| !s.action.is_read_only()).count(),
-                undo: undo.iter().map(|s| s.title.clone()).collect(),
-                backup: backup.clone(),
+                undo: undo
+                    .iter()
+                    .filter(|u| u.belongs_to(fix, *os))
+                    .map(Undo::title)
+                    .collect(),
+                backup: undo
+                    .contains(&Undo::RestoreFiles)
+                    .then(|| "backups".to_string()),
                 message: None,
-                admin: *admin,
+                admin: false,
             }),
             other => {
                 let Some(e) = out.iter_mut().rev().find(|e| e.id == other.entry()) else {
@@ -287,19 +305,55 @@ mod tests {
     fn begin(entry: &str) -> Record {
         Record::Begin {
             entry: entry.into(),
-            fix: "dns.flush".into(),
+            fix: "clock.sync".into(),
             title: "t".into(),
             at: "2026-11-22T10:00:00Z".into(),
             os: Os::Linux,
             steps: vec![],
-            undo: vec![Step::run(
-                "u",
-                crate::facts::command::CommandSpec::new("true", &[]),
-            )],
+            undo: vec![Undo::NtpWasOff],
             saved: Saved::new(),
-            backup: None,
-            admin: false,
+            digest: String::new(),
         }
+    }
+
+    #[test]
+    fn a_torn_last_line_does_not_swallow_the_next_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::in_dir(dir.path());
+        j.append(&begin("a")).unwrap();
+        // A record cut short: the disk filled, or the process was killed.
+        let whole = serde_json::to_string(&begin("b")).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&j.path)
+            .unwrap()
+            .write_all(&whole.as_bytes()[..whole.len() / 2])
+            .unwrap();
+        j.append(&begin("c")).unwrap();
+        let c = j.read().unwrap();
+        assert_eq!(c.unreadable, vec![2], "only the torn line is lost");
+        let ids: Vec<&str> = c.records.iter().map(Record::entry).collect();
+        assert_eq!(ids, ["a", "c"]);
+        assert!(j.entries().unwrap().iter().all(Entry::can_undo));
+        // Not even a stray byte that is not UTF-8 hides the records.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&j.path)
+            .unwrap()
+            .write_all(b"\xff\xfe")
+            .unwrap();
+        j.append(&begin("d")).unwrap();
+        assert_eq!(j.read().unwrap().records.len(), 3);
+    }
+
+    #[test]
+    fn undo_values_of_another_fix_are_not_offered() {
+        let mut r = begin("x");
+        if let Record::Begin { fix, .. } = &mut r {
+            *fix = "zoom.quit".into();
+        }
+        let e = entries(&[r]);
+        assert!(e[0].undo.is_empty() && !e[0].can_undo());
     }
 
     #[test]

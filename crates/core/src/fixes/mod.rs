@@ -19,6 +19,8 @@ pub mod fixer;
 pub mod journal;
 pub mod plans;
 pub mod script;
+pub mod store;
+pub mod undo;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -163,7 +165,15 @@ pub enum Action {
     },
     /// Read a setting before it changes; the output is kept in the journal
     /// under `name` and the undo steps are built from it. Changes nothing.
-    Save { name: String, command: CommandSpec },
+    /// Exit codes in `absent_codes` mean "not set" (saved as empty); any
+    /// other failure stops the fix before anything changes, so an undo is
+    /// never built from a reading that did not happen.
+    Save {
+        name: String,
+        command: CommandSpec,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        absent_codes: Vec<i32>,
+    },
     /// Ask these programs to quit, and force them after `grace_ms`.
     Quit { names: Vec<String>, grace_ms: u64 },
     /// Move `path` into the fix's backup folder (listed in its manifest).
@@ -225,11 +235,15 @@ impl Action {
     }
 }
 
-/// One step of a plan: plain words for the person, the action as data.
+/// One step of a plan: plain words for the person, the action as data,
+/// and what the journal records so it can be undone (set by the plan, so
+/// undo never has to read a command back).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     pub title: String,
     pub action: Action,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub undo: Option<undo::Undo>,
 }
 
 impl Step {
@@ -237,7 +251,14 @@ impl Step {
         Step {
             title: title.into(),
             action,
+            undo: None,
         }
+    }
+
+    /// The same step, recording `undo` when it runs.
+    pub fn undone_by(mut self, undo: undo::Undo) -> Step {
+        self.undo = Some(undo);
+        self
     }
 
     pub fn run(title: impl Into<String>, command: CommandSpec) -> Step {
@@ -256,8 +277,21 @@ impl Step {
             Action::Save {
                 name: name.into(),
                 command,
+                absent_codes: vec![],
             },
         )
+    }
+
+    /// A [`Step::save`] for which these exit codes mean "not set".
+    pub fn save_or_absent(name: &str, command: CommandSpec, absent_codes: &[i32]) -> Step {
+        let mut s = Step::save(name, command);
+        if let Action::Save {
+            absent_codes: a, ..
+        } = &mut s.action
+        {
+            *a = absent_codes.to_vec();
+        }
+        s
     }
 }
 
@@ -273,6 +307,34 @@ pub struct Plan {
     pub side_effects: Vec<String>,
     /// How it is undone, in plain words.
     pub undo: String,
+}
+
+impl Plan {
+    /// A digest of exactly what runs: the fix, the OS, every step as data
+    /// (programs, arguments, environment, paths, what undo records) and
+    /// whether it needs rights or a restart. The preview shows it; the
+    /// process that applies the fix builds the plan again, itself, and
+    /// runs it only when the digests match, so what runs is what was
+    /// shown.
+    pub fn digest(&self) -> String {
+        let canonical = serde_json::to_vec(&(
+            &self.fix.id,
+            self.os,
+            &self.steps,
+            self.needs_admin,
+            self.needs_restart,
+        ))
+        .expect("plans serialize");
+        let d = ring::digest::digest(&ring::digest::SHA256, &canonical);
+        d.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// True for a digest as [`Plan::digest`] writes it.
+pub fn is_digest(s: &str) -> bool {
+    s.len() == 64
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Why a fix cannot be offered on this computer.
@@ -308,6 +370,9 @@ pub struct Preview {
     pub side_effects: Vec<String>,
     pub steps: Vec<PreviewStep>,
     pub undo: String,
+    /// [`Plan::digest`] of the plan shown (empty when not applicable).
+    /// Applying takes it back: a plan that changed since is not run.
+    pub digest: String,
 }
 
 impl Preview {
@@ -331,6 +396,7 @@ impl Preview {
                     })
                     .collect(),
                 undo: p.undo.clone(),
+                digest: p.digest(),
             },
             Err(na) => Preview {
                 fix: fix.clone(),
@@ -343,6 +409,7 @@ impl Preview {
                 side_effects: vec![],
                 steps: vec![],
                 undo: String::new(),
+                digest: String::new(),
             },
         }
     }

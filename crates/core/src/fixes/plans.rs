@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use super::env::{join, FixEnv};
+use super::undo::{NftFamily, Proto, Undo};
 use super::{find, Action, NotApplicable, Plan, Step};
 use crate::facts::command::CommandSpec;
 use crate::facts::process::quit_names;
@@ -17,13 +20,24 @@ pub const TAG: &str = "meeting-doctor-zoom";
 /// Windows Defender Firewall: rule names and group.
 pub const WIN_RULES: [&str; 2] = ["MeetingDoctor-Zoom-In", "MeetingDoctor-Zoom-Out"];
 pub const WIN_GROUP: &str = "Meeting Doctor";
-const INTERNET_SETTINGS: &str = r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
-const SOCKETFILTERFW: &str = "/usr/libexec/ApplicationFirewall/socketfilterfw";
+pub(super) const INTERNET_SETTINGS: &str =
+    r"HKCU\Software\Microsoft\Windows\CurrentVersion\Internet Settings";
+pub(super) const SOCKETFILTERFW: &str = "/usr/libexec/ApplicationFirewall/socketfilterfw";
+/// Windows firewall rules are chosen by their unique name (`Name`, not
+/// the display name, which is neither unique nor free of wildcards):
+/// exactly one rule must match, compared case-sensitively, or nothing
+/// changes.
+/// Turns the rule named in MD_RULE off, only when it is on.
+pub(super) const WIN_DISABLE_RULE: &str = "$r = @(Get-NetFirewallRule | Where-Object { $_.Name -ceq $env:MD_RULE }); if ($r.Count -ne 1) { Write-Error \"no single firewall rule is named $($env:MD_RULE)\"; exit 1 }; if ([string]$r[0].Enabled -eq 'True') { $r[0] | Disable-NetFirewallRule }";
+/// Turns the rule named in MD_RULE back on (undo of [`WIN_DISABLE_RULE`]).
+pub(super) const WIN_ENABLE_RULE: &str = "$r = @(Get-NetFirewallRule | Where-Object { $_.Name -ceq $env:MD_RULE }); if ($r.Count -ne 1) { Write-Error \"no single firewall rule is named $($env:MD_RULE)\"; exit 1 }; $r[0] | Enable-NetFirewallRule";
 /// Files inside Zoom's data folders that are settings or (encrypted)
 /// databases: they stay where they are.
 pub const KEEP: &[&str] = &["*.db", "*.db-*", "*.ini", "*.conf", "*.plist"];
 /// How long a program gets to quit before it is forced.
 pub const GRACE_MS: u64 = 5000;
+
+pub use super::undo::undo_steps;
 
 /// Saved settings, by the name of the `Save` step that read them.
 pub type Saved = BTreeMap<String, String>;
@@ -39,7 +53,7 @@ fn cmd(program: &str, args: &[&str]) -> CommandSpec {
     CommandSpec::new(program, args)
 }
 
-fn ps(script: &str, env: &[(&str, &str)]) -> CommandSpec {
+pub(super) fn ps(script: &str, env: &[(&str, &str)]) -> CommandSpec {
     let mut c = CommandSpec::powershell(script);
     for (k, v) in env {
         c.env.push((k.to_string(), v.to_string()));
@@ -178,7 +192,7 @@ pub fn zoom_program(env: &FixEnv) -> String {
     }
 }
 
-fn safe_nft_name(s: &str) -> bool {
+pub(super) fn safe_nft_name(s: &str) -> bool {
     !s.is_empty()
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
@@ -250,18 +264,27 @@ fn firewall(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
         Os::Windows => {
             let program = zoom_program(env);
             if let Some(fw) = &env.firewall {
+                // Only rules that are on and block Zoom, each by its
+                // unique name; undo turns exactly these back on.
                 for r in fw
                     .zoom_rules
                     .iter()
                     .filter(|r| r.enabled && r.action == "block")
                 {
-                    p.steps.push(Step::run(
-                        format!("Turn off the rule that blocks Zoom: \"{}\"", r.name),
-                        ps(
-                            "Disable-NetFirewallRule -DisplayName $env:MD_RULE",
-                            &[("MD_RULE", &r.name)],
-                        ),
-                    ));
+                    let Some(name) = r.id.as_deref().filter(|n| !n.is_empty()) else {
+                        p.side_effects.push(format!("The rule \"{}\" blocks Zoom, but Windows gave no unique name for it, so it is left as it is.", r.name));
+                        continue;
+                    };
+                    p.steps.push(
+                        Step::run(
+                            format!("Turn off the rule that blocks Zoom: \"{}\"", r.name),
+                            ps(WIN_DISABLE_RULE, &[("MD_RULE", name)]),
+                        )
+                        .undone_by(Undo::WindowsRuleDisabled {
+                            name: name.to_string(),
+                            display: r.name.clone(),
+                        }),
+                    );
                 }
             }
             p.steps.push(Step::run(
@@ -278,7 +301,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                         ("MD_GROUP", WIN_GROUP),
                     ],
                 ),
-            ));
+            ).undone_by(Undo::WindowsZoomRules));
             p.undo = "Undo removes the two rules Meeting Doctor added and turns back on any rule it turned off.".into();
         }
         Os::Macos => {
@@ -310,29 +333,36 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
             let udp = port_ranges(&env.udp_ports, ":", ",");
             match product {
                 "ufw" => {
-                    for (proto, ports) in [("tcp", &tcp), ("udp", &udp)] {
+                    for (proto, ports) in [(Proto::Tcp, &tcp), (Proto::Udp, &udp)] {
+                        let name = proto.as_str();
                         p.steps.push(Step::run(
-                            format!("Let {} out through the firewall", zoom_traffic(proto)),
+                            format!("Let {} out through the firewall", zoom_traffic(name)),
                             cmd(
                                 "ufw",
-                                &["allow", "out", "proto", proto, "to", "any", "port", ports, "comment", TAG],
+                                &["allow", "out", "proto", name, "to", "any", "port", ports, "comment", TAG],
                             ),
-                        ));
+                        ).undone_by(Undo::UfwRule { proto, ports: ports.clone() }));
                     }
                 }
                 "firewalld" => {
-                    for (proto, ports) in [("tcp", &tcp), ("udp", &udp)] {
+                    for (proto, ports) in [(Proto::Tcp, &tcp), (Proto::Udp, &udp)] {
+                        let name = proto.as_str();
                         for fam in ["ipv4", "ipv6"] {
                             for permanent in [false, true] {
                                 p.steps.push(Step::run(
                                     format!(
                                         "Let {} out through the firewall ({}{})",
-                                        zoom_traffic(proto),
+                                        zoom_traffic(name),
                                         if fam == "ipv4" { "IPv4" } else { "IPv6" },
                                         if permanent { ", also after a restart" } else { ", now" }
                                     ),
-                                    firewalld_rule("--add-rule", fam, proto, ports, permanent),
-                                ));
+                                    firewalld_rule("--add-rule", fam, name, ports, permanent),
+                                ).undone_by(Undo::FirewalldRule {
+                                    ipv6: fam == "ipv6",
+                                    proto,
+                                    ports: ports.clone(),
+                                    permanent,
+                                }));
                             }
                         }
                     }
@@ -343,6 +373,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                         return Err(na(&id, "nftables has no input or output chain on this computer, so it does not block Zoom."));
                     }
                     for (f, t, c, out) in &chains {
+                        let Some(family) = NftFamily::parse(f) else { continue };
                         for (proto, ports) in [("tcp", &env.tcp_ports), ("udp", &env.udp_ports)] {
                             p.steps.push(Step::run(
                                 format!(
@@ -351,7 +382,11 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                                     if *out { "out" } else { "back in" }
                                 ),
                                 nft_rule(f, t, c, proto, ports, *out),
-                            ));
+                            ).undone_by(Undo::NftRules {
+                                family,
+                                table: t.clone(),
+                                chain: c.clone(),
+                            }));
                         }
                     }
                 }
@@ -377,7 +412,13 @@ fn zoom_traffic(proto: &str) -> &'static str {
     }
 }
 
-fn firewalld_rule(op: &str, fam: &str, proto: &str, ports: &str, permanent: bool) -> CommandSpec {
+pub(super) fn firewalld_rule(
+    op: &str,
+    fam: &str,
+    proto: &str,
+    ports: &str,
+    permanent: bool,
+) -> CommandSpec {
     let mut args: Vec<&str> = vec![];
     if permanent {
         args.push("--permanent");
@@ -584,9 +625,13 @@ fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
     match env.os {
         Os::Windows => {
             p.needs_admin = false;
+            // `reg query` exits 1 when the value is not there: not set.
             for v in ["ProxyEnable", "AutoConfigURL"] {
-                p.steps
-                    .push(Step::save(v, cmd("reg", &["query", INTERNET_SETTINGS, "/v", v])));
+                p.steps.push(Step::save_or_absent(
+                    v,
+                    cmd("reg", &["query", INTERNET_SETTINGS, "/v", v]),
+                    &[1],
+                ));
             }
             p.steps.push(Step::run(
                 "Turn off the proxy server in Internet Settings",
@@ -610,11 +655,14 @@ fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
             let svc = env.service.as_deref().ok_or_else(|| {
                 na(&id, "The network service in use (Wi-Fi, Ethernet…) is not known.")
             })?;
-            for (name, get, set) in MAC_PROXY {
-                p.steps.push(Step::save(name, cmd("networksetup", &[get, svc])));
+            for proxy in MacProxy::ALL {
+                p.steps.push(Step::save(
+                    proxy.name(),
+                    cmd("networksetup", &[proxy.getter(), svc]),
+                ));
                 p.steps.push(Step::run(
-                    format!("Turn off {} on {svc}", mac_proxy_words(name)),
-                    cmd("networksetup", &[set, svc, "off"]),
+                    format!("Turn off {} on {svc}", mac_proxy_words(proxy)),
+                    cmd("networksetup", &[proxy.setter(), svc, "off"]),
                 ));
             }
         }
@@ -656,34 +704,69 @@ fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
     Ok(())
 }
 
-/// macOS proxies: (saved name, networksetup getter, state setter).
-const MAC_PROXY: &[(&str, &str, &str)] = &[
-    ("web", "-getwebproxy", "-setwebproxystate"),
-    (
-        "secure_web",
-        "-getsecurewebproxy",
-        "-setsecurewebproxystate",
-    ),
-    (
-        "socks",
-        "-getsocksfirewallproxy",
-        "-setsocksfirewallproxystate",
-    ),
-    ("auto_url", "-getautoproxyurl", "-setautoproxystate"),
-    (
-        "auto_discovery",
-        "-getproxyautodiscovery",
-        "-setproxyautodiscovery",
-    ),
-];
+/// The kinds of proxy macOS sets per network service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MacProxy {
+    Web,
+    SecureWeb,
+    Socks,
+    AutoUrl,
+    AutoDiscovery,
+}
 
-fn mac_proxy_words(name: &str) -> &'static str {
-    match name {
-        "web" => "the web proxy",
-        "secure_web" => "the secure web proxy",
-        "socks" => "the SOCKS proxy",
-        "auto_url" => "the automatic proxy configuration",
-        _ => "automatic proxy discovery",
+impl MacProxy {
+    pub const ALL: [MacProxy; 5] = [
+        MacProxy::Web,
+        MacProxy::SecureWeb,
+        MacProxy::Socks,
+        MacProxy::AutoUrl,
+        MacProxy::AutoDiscovery,
+    ];
+
+    /// The name its saved setting has in the journal.
+    pub fn name(self) -> &'static str {
+        match self {
+            MacProxy::Web => "web",
+            MacProxy::SecureWeb => "secure_web",
+            MacProxy::Socks => "socks",
+            MacProxy::AutoUrl => "auto_url",
+            MacProxy::AutoDiscovery => "auto_discovery",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<MacProxy> {
+        MacProxy::ALL.into_iter().find(|p| p.name() == name)
+    }
+
+    pub fn getter(self) -> &'static str {
+        match self {
+            MacProxy::Web => "-getwebproxy",
+            MacProxy::SecureWeb => "-getsecurewebproxy",
+            MacProxy::Socks => "-getsocksfirewallproxy",
+            MacProxy::AutoUrl => "-getautoproxyurl",
+            MacProxy::AutoDiscovery => "-getproxyautodiscovery",
+        }
+    }
+
+    pub fn setter(self) -> &'static str {
+        match self {
+            MacProxy::Web => "-setwebproxystate",
+            MacProxy::SecureWeb => "-setsecurewebproxystate",
+            MacProxy::Socks => "-setsocksfirewallproxystate",
+            MacProxy::AutoUrl => "-setautoproxystate",
+            MacProxy::AutoDiscovery => "-setproxyautodiscovery",
+        }
+    }
+}
+
+pub(super) fn mac_proxy_words(proxy: MacProxy) -> &'static str {
+    match proxy {
+        MacProxy::Web => "the web proxy",
+        MacProxy::SecureWeb => "the secure web proxy",
+        MacProxy::Socks => "the SOCKS proxy",
+        MacProxy::AutoUrl => "the automatic proxy configuration",
+        MacProxy::AutoDiscovery => "automatic proxy discovery",
     }
 }
 
@@ -773,10 +856,17 @@ fn dns_public(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
                         ],
                     ),
                 ));
-                p.steps.push(Step::run(
-                    format!("Reconnect \"{conn}\" so it takes effect"),
-                    cmd("nmcli", &["connection", "up", conn]),
-                ));
+                // NetworkManager applies a changed connection only when it
+                // comes up again: the settings put back need the same.
+                p.steps.push(
+                    Step::run(
+                        format!("Reconnect \"{conn}\" so it takes effect"),
+                        cmd("nmcli", &["connection", "up", conn]),
+                    )
+                    .undone_by(Undo::NmReconnect {
+                        connection: conn.to_string(),
+                    }),
+                );
             } else if env.linux.resolved {
                 let i = env.interface.as_deref().ok_or_else(no_interface)?;
                 p.steps
@@ -864,344 +954,6 @@ fn clock_sync(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
     }
     p.undo = "Nothing to undo: a correct clock harms nothing.".into();
     Ok(())
-}
-
-// ─────────────────────────────────── undo ───────────────────────────────────
-
-/// The undo steps for `plan`, built from the settings saved before the
-/// change and the fix's backup folder. Every undo step is safe to run even
-/// when its change never happened (an interrupted fix).
-pub fn undo_steps(plan: &Plan, env: &FixEnv, saved: &Saved, backup: &str) -> Vec<Step> {
-    let mut out = Vec::new();
-    let os = plan.os;
-    for step in &plan.steps {
-        match &step.action {
-            Action::MoveAside { .. } | Action::WriteFile { .. }
-                if !out
-                    .iter()
-                    .any(|s: &Step| matches!(s.action, Action::Restore { .. })) =>
-            {
-                out.push(Step::new(
-                    "Move the files back from the backup folder",
-                    Action::Restore {
-                        backup: backup.to_string(),
-                    },
-                ));
-            }
-            Action::Run { command, .. } if command.program == "nft" => {
-                let a = &command.args;
-                let s = Step::new(
-                    format!(
-                        "Remove Meeting Doctor's rules from {} {} {}",
-                        a[2], a[3], a[4]
-                    ),
-                    Action::RemoveNftRules {
-                        family: a[2].clone(),
-                        table: a[3].clone(),
-                        chain: a[4].clone(),
-                        tag: TAG.into(),
-                    },
-                );
-                if !out.contains(&s) {
-                    out.push(s);
-                }
-            }
-            Action::Run { command, .. } if command.program == "ufw" => {
-                let mut args = vec!["delete".to_string()];
-                let a = &command.args;
-                let end = a.iter().position(|x| x == "comment").unwrap_or(a.len());
-                args.extend(a[..end].iter().cloned());
-                out.push(Step::run(
-                    "Remove Meeting Doctor's ufw rule",
-                    CommandSpec {
-                        program: "ufw".into(),
-                        args,
-                        env: vec![],
-                    },
-                ));
-            }
-            Action::Run { command, .. } if command.program == "firewall-cmd" => {
-                let args = command
-                    .args
-                    .iter()
-                    .map(|x| {
-                        if x == "--add-rule" {
-                            "--remove-rule".into()
-                        } else {
-                            x.clone()
-                        }
-                    })
-                    .collect();
-                out.push(Step::run(
-                    "Remove Meeting Doctor's firewalld rule",
-                    CommandSpec {
-                        program: "firewall-cmd".into(),
-                        args,
-                        env: vec![],
-                    },
-                ));
-            }
-            Action::Run { command, .. }
-                if os == Os::Windows && command.env.iter().any(|(k, _)| k == "MD_RULE") =>
-            {
-                let rule = command
-                    .env
-                    .iter()
-                    .find(|(k, _)| k == "MD_RULE")
-                    .map(|(_, v)| v.as_str())
-                    .unwrap_or_default();
-                out.push(Step::run(
-                    format!("Turn the rule \"{rule}\" back on"),
-                    ps(
-                        "Enable-NetFirewallRule -DisplayName $env:MD_RULE",
-                        &[("MD_RULE", rule)],
-                    ),
-                ));
-            }
-            Action::Run { command, .. }
-                if os == Os::Windows && command.env.iter().any(|(k, _)| k == "MD_RULE_IN") =>
-            {
-                out.push(Step::run(
-                    "Remove the rules Meeting Doctor added",
-                    ps(
-                        "Remove-NetFirewallRule -Name $env:MD_RULE_IN, $env:MD_RULE_OUT -ErrorAction SilentlyContinue",
-                        &[("MD_RULE_IN", WIN_RULES[0]), ("MD_RULE_OUT", WIN_RULES[1])],
-                    ),
-                ));
-            }
-            // NetworkManager applies a changed connection only when it
-            // comes up again: the settings put back need the same reconnect.
-            Action::Run { command, .. }
-                if command.program == "nmcli"
-                    && command
-                        .args
-                        .starts_with(&["connection".into(), "up".into()])
-                    && saved.contains_key("nm_dns") =>
-            {
-                out.push(Step::run(
-                    "Reconnect so the previous DNS settings take effect",
-                    command.clone(),
-                ));
-            }
-            Action::Save { name, .. } => {
-                if let Some(s) = undo_saved(plan, env, name, saved.get(name).map(String::as_str)) {
-                    out.push(s);
-                }
-            }
-            _ => {}
-        }
-    }
-    out
-}
-
-/// The step that puts back one saved setting; None when nothing needs
-/// putting back (it was already as the fix leaves it, or was not read).
-fn undo_saved(plan: &Plan, env: &FixEnv, name: &str, value: Option<&str>) -> Option<Step> {
-    let value = value?;
-    let svc = env.service.as_deref().unwrap_or_default();
-    match (plan.os, name) {
-        (Os::Macos, "app_blocked") => {
-            let app = zoom_program(env);
-            // The answer names the app ("Incoming connection to APP is
-            // blocked."): judge the words around it, not the path.
-            let lower = value.replace(&app, "").to_ascii_lowercase();
-            if lower.contains("not part of") || lower.contains("does not exist") {
-                Some(Step::run(
-                    "Take Zoom off the firewall's list again",
-                    cmd(SOCKETFILTERFW, &["--remove", &app]),
-                ))
-            } else if lower.contains("block")
-                && !lower.contains("not blocked")
-                && !lower.contains("unblock")
-            {
-                Some(Step::run(
-                    "Block Zoom's incoming connections again",
-                    cmd(SOCKETFILTERFW, &["--blockapp", &app]),
-                ))
-            } else {
-                None
-            }
-        }
-        (Os::Windows, "ProxyEnable") => {
-            let on = reg_value(value).is_some_and(|v| v != "0x0" && v != "0");
-            on.then(|| {
-                Step::run(
-                    "Turn the proxy server back on",
-                    cmd(
-                        "reg",
-                        &[
-                            "add",
-                            INTERNET_SETTINGS,
-                            "/v",
-                            "ProxyEnable",
-                            "/t",
-                            "REG_DWORD",
-                            "/d",
-                            "1",
-                            "/f",
-                        ],
-                    ),
-                )
-            })
-        }
-        (Os::Windows, "AutoConfigURL") => reg_value(value).filter(|v| !v.is_empty()).map(|url| {
-            Step::run(
-                "Put the automatic configuration script back",
-                cmd(
-                    "reg",
-                    &[
-                        "add",
-                        INTERNET_SETTINGS,
-                        "/v",
-                        "AutoConfigURL",
-                        "/t",
-                        "REG_SZ",
-                        "/d",
-                        &url,
-                        "/f",
-                    ],
-                ),
-            )
-        }),
-        (Os::Macos, "auto_url") => {
-            let (enabled, url) = networksetup_enabled(value);
-            match (enabled, url) {
-                (true, Some(u)) => Some(Step::run(
-                    "Turn the automatic proxy configuration back on",
-                    cmd("networksetup", &["-setautoproxyurl", svc, &u]),
-                )),
-                (true, None) => Some(Step::run(
-                    "Turn the automatic proxy configuration back on",
-                    cmd("networksetup", &["-setautoproxystate", svc, "on"]),
-                )),
-                _ => None,
-            }
-        }
-        (Os::Macos, n @ ("web" | "secure_web" | "socks" | "auto_discovery")) => {
-            let set = MAC_PROXY.iter().find(|(k, _, _)| *k == n)?.2;
-            networksetup_enabled(value).0.then(|| {
-                Step::run(
-                    format!("Turn {} back on", mac_proxy_words(n)),
-                    cmd("networksetup", &[set, svc, "on"]),
-                )
-            })
-        }
-        (Os::Linux, "gnome_mode") => {
-            let mode = value.trim().trim_matches('\'');
-            (matches!(mode, "manual" | "auto")).then(|| {
-                Step::run(
-                    format!("Set the desktop's proxy back to \"{mode}\""),
-                    cmd(
-                        "gsettings",
-                        &["set", "org.gnome.system.proxy", "mode", mode],
-                    ),
-                )
-            })
-        }
-        (Os::Linux, "kde_proxy_type") => {
-            let v = value.trim();
-            (!v.is_empty() && v != "0" && v.chars().all(|c| c.is_ascii_digit())).then(|| {
-                let w = env
-                    .linux
-                    .kwriteconfig
-                    .clone()
-                    .unwrap_or_else(|| "kwriteconfig5".into());
-                Step::run(
-                    "Set KDE's proxy back",
-                    cmd(
-                        &w,
-                        &[
-                            "--file",
-                            "kioslaverc",
-                            "--group",
-                            "Proxy Settings",
-                            "--key",
-                            "ProxyType",
-                            v,
-                        ],
-                    ),
-                )
-            })
-        }
-        (Os::Windows, "windows_dns") => {
-            let i = env.interface.as_deref().unwrap_or_default();
-            let servers: Vec<&str> = value
-                .split([',', ' ', '\n', '\r'])
-                .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
-                .collect();
-            Some(if servers.is_empty() {
-                Step::run(
-                    format!("Let \"{i}\" get its DNS servers from the network again"),
-                    ps(
-                        "Set-DnsClientServerAddress -InterfaceAlias $env:MD_IF -ResetServerAddresses",
-                        &[("MD_IF", i)],
-                    ),
-                )
-            } else {
-                Step::run(
-                    format!("Put back the DNS servers {}", servers.join(", ")),
-                    ps(
-                        "Set-DnsClientServerAddress -InterfaceAlias $env:MD_IF -ServerAddresses ($env:MD_DNS -split ',')",
-                        &[("MD_IF", i), ("MD_DNS", &servers.join(","))],
-                    ),
-                )
-            })
-        }
-        (Os::Macos, "mac_dns") => {
-            let servers: Vec<&str> = value
-                .split_whitespace()
-                .filter(|s| s.parse::<std::net::IpAddr>().is_ok())
-                .collect();
-            let mut args = vec!["-setdnsservers", svc];
-            if servers.is_empty() {
-                args.push("Empty");
-            } else {
-                args.extend(servers.iter());
-            }
-            Some(Step::run(
-                "Put back the previous DNS servers",
-                cmd("networksetup", &args),
-            ))
-        }
-        (Os::Linux, "nm_dns") => {
-            let conn = env.linux.nm_connection.as_deref().unwrap_or_default();
-            let mut lines = value.lines();
-            let dns = lines.next().unwrap_or("").replace(',', " ");
-            let ignore = match lines.next().map(str::trim) {
-                Some("yes") => "yes",
-                _ => "no",
-            };
-            Some(Step::run(
-                format!("Put back the DNS settings of \"{conn}\""),
-                cmd(
-                    "nmcli",
-                    &[
-                        "connection",
-                        "modify",
-                        conn,
-                        "ipv4.dns",
-                        dns.trim(),
-                        "ipv4.ignore-auto-dns",
-                        ignore,
-                    ],
-                ),
-            ))
-        }
-        (Os::Linux, "resolved_dns") => {
-            let i = env.interface.as_deref().unwrap_or_default();
-            Some(Step::run(
-                format!("Give {i} its own DNS servers back"),
-                cmd("resolvectl", &["revert", i]),
-            ))
-        }
-        (Os::Linux, "ntp") => (value.trim() == "no").then(|| {
-            Step::run(
-                "Turn automatic time off again, as it was",
-                cmd("timedatectl", &["set-ntp", "false"]),
-            )
-        }),
-        _ => None,
-    }
 }
 
 /// The data of a `reg query … /v NAME` answer (`    ProxyEnable    REG_DWORD    0x1`).

@@ -421,9 +421,28 @@ fn sh_action(out: &mut String, os: Os, action: &Action) {
                 ));
             }
         }
-        Action::Save { name, command } => {
+        Action::Save {
+            name,
+            command,
+            absent_codes,
+        } => {
+            // As the app does: a setting that could not be read stops the
+            // script before anything changes ("not set" codes aside).
+            let absent: Vec<String> = absent_codes.iter().map(i32::to_string).collect();
+            let fail = format!(
+                "printf '%s %s\\n' {} \"$rc\" >&2; exit \"$rc\"",
+                sh_lit(&format!(
+                    "Could not note the current setting first, so nothing was changed: {} exited with",
+                    command.program
+                ))
+            );
+            let on_error = if absent.is_empty() {
+                fail
+            } else {
+                format!("case $rc in {}) ;; *) {fail} ;; esac", absent.join("|"))
+            };
             out.push_str(&format!(
-                "printf '%s\\n' {}\n{} || true\n",
+                "printf '%s\\n' {}\n{} || {{ rc=$?; {on_error}; }}\n",
                 sh_lit(&format!("Before: {name} (copy this into the ticket)")),
                 sh_command(command)
             ));
@@ -771,22 +790,36 @@ fn ps_action(out: &mut String, action: &Action) {
                 ps_str(&format!("{} exited with code ", command.program))
             ));
         }
-        Action::Save { name, command } => {
+        Action::Save {
+            name,
+            command,
+            absent_codes,
+        } => {
             out.push_str(&format!(
                 "Write-Host {}\n",
                 ps_str(&format!("Before: {name} (copy this into the ticket)"))
             ));
             ps_env(out, command);
-            let read = match inline_powershell(command) {
-                Some(script) => format!("& {{ {script} }} | Out-Host"),
+            let (read, code) = match inline_powershell(command) {
+                Some(script) => (format!("& {{ {script} }} | Out-Host"), None),
                 None => match ps_native(command) {
                     // Piped, so it shows before the next step's banner.
-                    (run, "$LASTEXITCODE") => format!("{run} | Out-Host"),
-                    (run, _) => run,
+                    (run, "$LASTEXITCODE") => (format!("{run} | Out-Host"), Some("$LASTEXITCODE")),
+                    (run, code) => (run, Some(code)),
                 },
             };
+            // As the app does: a setting that could not be read stops the
+            // script before anything changes ("not set" codes aside).
+            let absent: Vec<String> = absent_codes.iter().map(i32::to_string).collect();
+            let native_check = match code {
+                Some(code) => format!(
+                    "; if ({code} -ne 0 -and @({}) -notcontains {code}) {{ throw ('exited with ' + {code}) }}",
+                    absent.join(", ")
+                ),
+                None => String::new(),
+            };
             out.push_str(&format!(
-                "try {{ {read} }} catch {{ Write-Host ('(could not read it: ' + $_ + ')') }}\n"
+                "try {{ {read}{native_check} }} catch {{ throw ('Could not note the current setting first, so nothing was changed: ' + $_) }}\n"
             ));
         }
         Action::Quit { names, grace_ms } => {
@@ -1202,6 +1235,7 @@ mod tests {
         env.firewall = Some(FirewallState {
             product: "Windows Defender Firewall".into(),
             zoom_rules: vec![FirewallRule {
+                id: Some("Block Zoom ’quoted’ $(evil) `n; '".into()),
                 name: "Block Zoom ’quoted’ $(evil) `n; '".into(),
                 direction: "in".into(),
                 action: "block".into(),
@@ -1230,7 +1264,7 @@ mod tests {
         assert!(ps
             .contains("IsInRole([Security.Principal.WindowsBuiltInRole]::Administrator)) { throw"));
         assert!(ps.contains(
-            "$env:MD_RULE = 'Block Zoom ’’quoted’’ $(evil) `n; '''\nDisable-NetFirewallRule -DisplayName $env:MD_RULE\n"
+            "$env:MD_RULE = 'Block Zoom ’’quoted’’ $(evil) `n; '''\n$r = @(Get-NetFirewallRule | Where-Object { $_.Name -ceq $env:MD_RULE }); if ($r.Count -ne 1) {"
         ), "{ps}");
         assert!(ps.contains(
             "$env:MD_PROGRAM = 'C:\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\bin\\Zoom.exe'\n$env:MD_RULE_IN = 'MeetingDoctor-Zoom-In'\n$env:MD_RULE_OUT = 'MeetingDoctor-Zoom-Out'\n$env:MD_GROUP = 'Meeting Doctor'\nforeach ($d in @(@('Inbound', $env:MD_RULE_IN)"
@@ -1279,7 +1313,7 @@ mod tests {
             "{ps}"
         );
         assert!(ps.contains(
-            "Write-Host 'Before: ProxyEnable (copy this into the ticket)'\ntry { & 'reg' 'query' 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' '/v' 'ProxyEnable' | Out-Host } catch {"
+            "Write-Host 'Before: ProxyEnable (copy this into the ticket)'\ntry { & 'reg' 'query' 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' '/v' 'ProxyEnable' | Out-Host; if ($LASTEXITCODE -ne 0 -and @(1) -notcontains $LASTEXITCODE) { throw ('exited with ' + $LASTEXITCODE) } } catch { throw ('Could not note the current setting first"
         ), "{ps}");
         assert!(ps.contains(
             "& 'reg' 'delete' 'HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Internet Settings' '/v' 'AutoConfigURL' '/f'\nif (@(0, 1) -notcontains $LASTEXITCODE) {"
@@ -1462,7 +1496,7 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
                 && fw.contains("if [ \"$(id -u)\" -ne 0 ]; then")
         );
         assert!(fw.contains(
-            "/usr/libexec/ApplicationFirewall/socketfilterfw --getappblocked '/Applications/Zoom'\\''s $(x).app' || true\n"
+            "/usr/libexec/ApplicationFirewall/socketfilterfw --getappblocked '/Applications/Zoom'\\''s $(x).app' || { rc=$?; printf"
         ), "{fw}");
         assert!(fw.contains("/usr/libexec/ApplicationFirewall/socketfilterfw --unblockapp '/Applications/Zoom'\\''s $(x).app'\n"));
         let proxy = export(&plan_of("proxy.disable", &env));
@@ -1471,7 +1505,7 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
             proxy.contains("networksetup -setwebproxystate 'Wi-Fi '\\''Büro'\\''' off\n"),
             "{proxy}"
         );
-        assert!(proxy.contains("printf '%s\\n' 'Before: web (copy this into the ticket)'\nnetworksetup -getwebproxy 'Wi-Fi '\\''Büro'\\''' || true\n"));
+        assert!(proxy.contains("printf '%s\\n' 'Before: web (copy this into the ticket)'\nnetworksetup -getwebproxy 'Wi-Fi '\\''Büro'\\''' || { rc=$?; printf"));
     }
 
     // ─────────────────────────── Linux ───────────────────────────
@@ -1511,7 +1545,7 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         assert!(sh.contains(
             "nmcli connection modify 'Café '\\''Guest'\\'' $(reboot) `id`' ipv4.dns '1.1.1.1 8.8.8.8' ipv4.ignore-auto-dns yes\n"
         ), "{sh}");
-        assert!(sh.contains("nmcli -g ipv4.dns,ipv4.ignore-auto-dns connection show 'Café '\\''Guest'\\'' $(reboot) `id`' || true\n"));
+        assert!(sh.contains("nmcli -g ipv4.dns,ipv4.ignore-auto-dns connection show 'Café '\\''Guest'\\'' $(reboot) `id`' || { rc=$?; printf"));
 
         env.firewall = Some(FirewallState {
             product: "nftables".into(),
@@ -1760,13 +1794,15 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
                         args: vec!["[%s]\\n".into(), "$(touch x) 'q'".into()],
                         env: vec![("MD_IGNORED".into(), "'; touch pwned; '".into())],
                     },
+                    absent_codes: vec![],
                 },
             ),
             Step::new(
-                "A save that fails is only shown",
+                "A save whose code means \"not set\" goes on",
                 Action::Save {
                     name: "missing".into(),
                     command: CommandSpec::new("sh", &["-c", "exit 4"]),
+                    absent_codes: vec![4],
                 },
             ),
             Step::new(

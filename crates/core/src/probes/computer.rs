@@ -526,6 +526,7 @@ mod tests {
             default_outbound: Some(out.into()),
         };
         let rule = |action: &str| FirewallRule {
+            id: None,
             name: "3478:3479/udp DENY OUT".into(),
             direction: "out".into(),
             action: action.into(),
