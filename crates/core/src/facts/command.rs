@@ -251,6 +251,54 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn children_start_with_a_clean_environment() {
+        // cargo sets CARGO_MANIFEST_DIR for this test process: a child
+        // must not inherit it, nor anything else not on the short list.
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some());
+        let out = System
+            .run(
+                &CommandSpec {
+                    program: "sh".into(),
+                    args: vec!["-c".into(), "env".into()],
+                    env: vec![("MD_STEP".into(), "x".into())],
+                },
+                Duration::from_secs(5),
+            )
+            .await
+            .unwrap();
+        let vars: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter_map(|l| l.split('=').next())
+            .collect();
+        assert!(
+            vars.contains(&"MD_STEP"),
+            "the step's own variable: {vars:?}"
+        );
+        assert!(!vars.contains(&"CARGO_MANIFEST_DIR"), "{vars:?}");
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l == "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+            "{}",
+            out.stdout
+        );
+        for bad in ["LD_PRELOAD", "LD_LIBRARY_PATH", "BASH_ENV"] {
+            let r = System
+                .run(
+                    &CommandSpec {
+                        program: "true".into(),
+                        args: vec![],
+                        env: vec![(bad.into(), "/tmp/x.so".into())],
+                    },
+                    Duration::from_secs(5),
+                )
+                .await;
+            assert!(matches!(r, Err(ExecError::Refused(..))), "{bad}: {r:?}");
+        }
+    }
+
+    #[tokio::test]
     async fn replay_answers_recorded_commands_only() {
         let spec = CommandSpec::new("scutil", &["--proxy"]);
         let r = Replay::new().ok(&spec, "<dictionary> {\n}\n");
