@@ -958,3 +958,115 @@ fn a_redacted_markdown_report_tells_the_admin_what_to_open() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON report"));
 }
+
+#[test]
+fn a_huge_status_page_is_unknown_within_the_deadline() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile(
+        "huge.toml",
+        &LabProfile {
+            status: "/status-huge?bytes=50000000".into(),
+            ..lab.healthy()
+        },
+    );
+    let (out, took) = w.run(
+        &[
+            "check",
+            "--json",
+            "--only",
+            "service_status",
+            "--profile",
+            profile.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = check(&report, "service_status");
+    assert_eq!(status["status"], "unknown", "{status}");
+    assert!(
+        status["detail"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 2 MiB"),
+        "{status}"
+    );
+    // The healthy lab's step is 2 s.
+    assert!(took < Duration::from_millis(2000 + 1500), "took {took:?}");
+}
+
+/// KDE's setting names a proxy script file (read from ~/.config/kioslaverc
+/// in a KDE session): a FIFO nobody writes to, /dev/zero and a 20 MB file
+/// each end the proxy check at once, saying why.
+#[test]
+fn a_proxy_script_file_that_never_ends_ends_the_check_promptly() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile("healthy.toml", &lab.healthy());
+    let fifo = w.dir.path().join("never-written.pac");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let huge = w.dir.path().join("huge.pac");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(20_000_000)
+        .unwrap();
+    let cases: [(&Path, &str); 3] = [
+        (&fifo, "it is not a regular file"),
+        (Path::new("/dev/zero"), "it is not a regular file"),
+        (&huge, "it is larger than 1024 KiB"),
+    ];
+    for (script, why) in cases {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".config")).unwrap();
+        std::fs::write(
+            home.path().join(".config/kioslaverc"),
+            format!(
+                "[Proxy Settings]\nProxyType=2\nProxy Config Script=file://{}\n",
+                script.display()
+            ),
+        )
+        .unwrap();
+        let mut cmd = w.ns.command(bin());
+        cmd.args([
+            "check",
+            "--json",
+            "--only",
+            "proxy",
+            "--profile",
+            profile.to_str().unwrap(),
+        ])
+        .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .env("XDG_CURRENT_DESKTOP", "KDE");
+        let start = Instant::now();
+        let out = cmd.output().unwrap();
+        let took = start.elapsed();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let proxy = check(&report, "proxy");
+        assert_eq!(proxy["status"], "warn", "{}: {proxy}", script.display());
+        let detail = proxy["detail"].as_str().unwrap();
+        assert!(
+            detail.contains(&format!(
+                "the proxy script file://{} could not be read: {why}",
+                script.display()
+            )),
+            "{detail}"
+        );
+        assert!(
+            took < Duration::from_millis(2000),
+            "{}: took {took:?}",
+            script.display()
+        );
+    }
+}

@@ -306,6 +306,12 @@ enum Body {
         len: u64,
         bytes_per_sec: Option<u64>,
     },
+    /// `start`, then spaces up to `len` bytes in all, without a
+    /// Content-Length: the body ends when the connection closes.
+    Unframed {
+        start: &'static [u8],
+        len: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -389,8 +395,9 @@ impl Response {
             DateHeader::Omitted => None,
         };
         let content_length = match &self.body {
-            Body::Bytes(bytes) => bytes.len() as u64,
-            Body::Zeros { len, .. } => *len,
+            Body::Bytes(bytes) => Some(bytes.len() as u64),
+            Body::Zeros { len, .. } => Some(*len),
+            Body::Unframed { .. } => None,
         };
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, self.reason);
         // httpdate cannot print dates before the epoch; the skew is bounded so
@@ -402,14 +409,16 @@ impl Response {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!(
-            "Content-Length: {content_length}\r\nConnection: close\r\n\r\n"
-        ));
+        if let Some(n) = content_length {
+            head.push_str(&format!("Content-Length: {n}\r\n"));
+        }
+        head.push_str("Connection: close\r\n\r\n");
         stream.write_all(head.as_bytes()).await?;
 
         match self.body {
             Body::Bytes(bytes) => stream.write_all(&bytes).await?,
             Body::Zeros { len, bytes_per_sec } => write_zeros(stream, len, bytes_per_sec).await?,
+            Body::Unframed { start, len } => write_unframed(stream, start, len).await?,
         }
         stream.flush().await
     }
@@ -441,6 +450,23 @@ async fn write_zeros<S: AsyncWrite + Unpin>(
     Ok(())
 }
 
+async fn write_unframed<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    start: &[u8],
+    len: u64,
+) -> io::Result<()> {
+    static SPACES: [u8; CHUNK] = [b' '; CHUNK];
+    stream.write_all(start).await?;
+    let mut sent = start.len() as u64;
+    while sent < len {
+        let n = (CHUNK as u64).min(len - sent);
+        // n <= CHUNK, so the cast is lossless.
+        stream.write_all(&SPACES[..n as usize]).await?;
+        sent += n;
+    }
+    Ok(())
+}
+
 /// The route name (for the counters) and the response to a request.
 fn route(request: &Request, body_len: u64) -> (&'static str, Response) {
     let path = request.path.as_str();
@@ -463,6 +489,7 @@ fn route(request: &Request, body_len: u64) -> (&'static str, Response) {
             Response::new(200, "OK", "text/html; charset=utf-8", PORTAL_PAGE)
                 .header("Cache-Control", "no-cache, no-store"),
         ),
+        ("GET", "/status-huge") => ("/status-huge", status_huge(request)),
         ("GET", "/no-date") => ("/no-date", Response::text("ok\n").date(DateHeader::Omitted)),
         ("GET", _) if path.starts_with("/date-skew/") => {
             ("/date-skew", date_skew(&path["/date-skew/".len()..]))
@@ -516,6 +543,24 @@ fn pac(request: &Request) -> Response {
          }}\n"
     );
     Response::new(200, "OK", PAC_TYPE, script)
+}
+
+/// A status page that never ends: `{"components":[` and then `bytes` of
+/// spaces in all (capped like `/download`), streamed without a length.
+fn status_huge(request: &Request) -> Response {
+    let Some(Ok(bytes)) = request.query_param("bytes").map(str::parse::<u64>) else {
+        return Response::bad_request();
+    };
+    Response {
+        status: 200,
+        reason: "OK",
+        date: DateHeader::Now,
+        headers: vec![("Content-Type", "application/json".to_owned())],
+        body: Body::Unframed {
+            start: b"{\"components\":[",
+            len: bytes.min(MAX_DOWNLOAD),
+        },
+    }
 }
 
 fn date_skew(secs: &str) -> Response {

@@ -37,7 +37,9 @@
 //! request per connection: `GET /generate_204`, `/ok`, `/portal` (302 to a
 //! captive portal), `/portal-page`, `/date-skew/{secs}`, `/no-date`,
 //! `/status/{ok,outage,degraded,garbage,nocomponent}` (Statuspage v2
-//! `summary.json`), `/download?bytes=N`, `/slow-download?bytes=N&kbps=K`,
+//! `summary.json`), `/status-huge?bytes=N` (a status page that goes on for
+//! N bytes, without a Content-Length), `/download?bytes=N`,
+//! `/slow-download?bytes=N&kbps=K`,
 //! `/pac?proxy=HOST:PORT` (a proxy auto-config script: plain names and
 //! `*.direct.test` direct, the rest through that proxy; `&all=1` sends plain
 //! names through it too), `/pac-broken` (a
