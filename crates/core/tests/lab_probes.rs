@@ -366,6 +366,27 @@ async fn a_huge_status_page_is_not_read_to_the_end() {
     );
 }
 
+/// Text from the network is kept exactly in the findings (the terminal is
+/// the CLI's business): the portal's title and the incident's name.
+#[tokio::test]
+async fn hostile_portal_titles_and_incident_names_are_kept_exactly() {
+    let lab = lab().await;
+    let page = web::captive_portal(&url(&lab, "/portal-hostile"), None, None, STEP).await;
+    assert_status(&page, Status::Fail, md_lab::HOSTILE_PORTAL_TITLE);
+    assert_eq!(page.evidence["page_title"], md_lab::HOSTILE_PORTAL_TITLE);
+    let ctx = meeting_doctor_core::Context::with_trust(
+        meeting_doctor_core::Profile::builtin(),
+        trust(&lab, false),
+    )
+    .unwrap();
+    let f = web::service_status(&ctx.http, &url(&lab, "/status/hostile"), STEP).await;
+    assert_status(&f, Status::Fail, md_lab::HOSTILE_INCIDENT_NAME);
+    assert_eq!(
+        f.evidence["open_incidents"][0],
+        md_lab::HOSTILE_INCIDENT_NAME
+    );
+}
+
 fn names(n: &[&str]) -> Vec<DnsName> {
     n.iter().map(|s| DnsName((*s).into())).collect()
 }

@@ -162,11 +162,17 @@ pub async fn captive_portal(
         .evidence(ev)
 }
 
+/// The page's title as a browser shows it: runs of white space (line
+/// breaks and tabs included) as one space, at most 80 characters.
 fn html_title(body: &str) -> Option<String> {
     let lower = body.to_ascii_lowercase();
     let start = lower.find("<title>")? + 7;
     let end = start + lower[start..].find("</title>")?;
-    let t = body.get(start..end)?.trim();
+    let t = body
+        .get(start..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     (!t.is_empty()).then(|| t.chars().take(80).collect())
 }
 
@@ -511,6 +517,10 @@ mod tests {
             Some("Guest Wi-Fi login")
         );
         assert_eq!(html_title("<title></title>"), None);
+        assert_eq!(
+            html_title("<title>\n  Hotel\r\n\tGuest   Wi-Fi\n</title>").as_deref(),
+            Some("Hotel Guest Wi-Fi")
+        );
         assert_eq!(html_title("<title>never closed"), None);
         assert_eq!(human_secs(7200.0), "2 hours");
         assert_eq!(human_secs(-89.0), "89 seconds");
