@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use meeting_doctor_core::compare;
 use meeting_doctor_core::render::Format;
+use meeting_doctor_core::text;
 use meeting_doctor_core::{self as core, CancellationToken, Plan, Profile, RunOptions};
 
 mod fix;
@@ -269,7 +270,8 @@ fn main() -> ExitCode {
         Command::Profile { profile } => match load_profile(profile.as_ref()) {
             Ok(p) => match toml::to_string_pretty(&p) {
                 Ok(t) => {
-                    println!("# source: {}\n{t}", p.source);
+                    let t = format!("# source: {}\n{t}", text::line(&p.source));
+                    println!("{}", text::block(&t));
                     EXIT_HEALTHY
                 }
                 Err(e) => fail(EXIT_INTERNAL, &e.to_string()),
@@ -298,20 +300,34 @@ fn facts(profile: Option<&PathBuf>, json: bool) -> u8 {
         Ok(v) => v,
         Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
     };
-    if json {
-        match serde_json::to_string_pretty(&value) {
-            Ok(t) => println!("{t}"),
-            Err(e) => return fail(EXIT_INTERNAL, &e.to_string()),
-        }
+    let mut out = std::io::stdout().lock();
+    let written = if json {
+        print_json(&mut out, serde_json::to_string_pretty(&value))
     } else {
-        render::facts(&value);
+        render::facts(&mut out, &value)
+    };
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            fail(EXIT_INTERNAL, &format!("cannot write: {e}"))
+        }
+        _ => EXIT_HEALTHY,
     }
-    EXIT_HEALTHY
 }
 
+/// Prints an error on stderr. Messages can quote what came from outside
+/// (a file's contents, a server's answer): made terminal-safe here, for
+/// every command.
 fn fail(code: u8, message: &str) -> u8 {
-    eprintln!("meeting-doctor: {message}");
+    eprintln!("meeting-doctor: {}", text::block(message));
     code
+}
+
+/// JSON on stdout, for scripts and tickets: the same data, with the
+/// characters serde_json leaves as they are but a terminal could act on
+/// (C1 and bidirectional controls) written as `\uXXXX` escapes.
+fn print_json(out: &mut impl Write, pretty: serde_json::Result<String>) -> std::io::Result<()> {
+    let t = pretty.map_err(std::io::Error::other)?;
+    writeln!(out, "{}", text::json(&t))
 }
 
 /// What a run needs from the command line.
@@ -411,9 +427,7 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
-        serde_json::to_writer_pretty(&mut out, &report)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+        print_json(&mut out, serde_json::to_string_pretty(&report))
     } else {
         render::summary(&mut out, &report, std::io::stdout().is_terminal())
     };
@@ -460,14 +474,21 @@ fn report(args: ReportArgs) -> u8 {
             Err(code) => return code,
         },
     };
-    let text = core::render::render(&report, args.format, !args.no_redact);
+    let rendered = core::render::render(&report, args.format, !args.no_redact);
     let written = match &args.out {
-        Some(path) => std::fs::write(path, &text).map_err(|e| (path.display().to_string(), e)),
+        // A file gets the report exactly as rendered (HTML escapes its
+        // text; Markdown and plain text keep it as it came).
+        Some(path) => std::fs::write(path, &rendered).map_err(|e| (path.display().to_string(), e)),
+        // The terminal (or a pipe to one) gets it terminal-safe.
         None => {
+            let shown = match args.format {
+                Format::Json => text::json(&rendered),
+                _ => text::block(&rendered),
+            };
             let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
+            out.write_all(shown.as_bytes())
                 .and_then(|_| {
-                    if text.ends_with('\n') {
+                    if shown.ends_with('\n') {
                         Ok(())
                     } else {
                         writeln!(out)
@@ -486,7 +507,10 @@ fn report(args: ReportArgs) -> u8 {
         }
         Ok(()) => {
             if let Some(path) = &args.out {
-                eprintln!("Report written to {}", path.display());
+                eprintln!(
+                    "Report written to {}",
+                    text::line(&path.display().to_string())
+                );
             }
         }
     }
@@ -501,9 +525,7 @@ fn compare(before: &PathBuf, after: &PathBuf, json: bool) -> u8 {
     let c = compare::compare(&a, &b);
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &c)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+        print_json(&mut out, serde_json::to_string_pretty(&c))
     } else {
         render::comparison(&mut out, &c)
     };

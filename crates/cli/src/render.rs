@@ -1,5 +1,11 @@
 //! What a technician sees in the terminal: a live checklist (one line per
 //! check as it finishes, a progress line while waiting) and a summary.
+//!
+//! Much of what is shown came from outside (a portal's page title, Zoom's
+//! incident names, certificate and Wi-Fi names, the system's tools): every
+//! piece of text goes through [`meeting_doctor_core::text::line`] on its way to the terminal,
+//! so no escape sequence, carriage return or bidirectional override in it
+//! reaches the terminal as such.
 
 use std::collections::BTreeSet;
 use std::io::{self, IsTerminal, Write};
@@ -7,6 +13,7 @@ use std::time::Duration;
 
 use console::style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use meeting_doctor_core::text::line as safe;
 use meeting_doctor_core::{Finding, Plan, Profile, Report, RunEvent, Status};
 use tokio::sync::mpsc::UnboundedReceiver;
 
@@ -32,12 +39,12 @@ pub fn line(f: &Finding, verbose: bool) -> String {
     let mut s = format!(
         "{} {}: {}",
         mark(f.status),
-        style(&f.title).bold(),
-        f.summary
+        style(safe(&f.title)).bold(),
+        safe(&f.summary)
     );
     if verbose && !f.detail.is_empty() {
         for l in f.detail.lines() {
-            s.push_str(&format!("\n            {}", style(l).dim()));
+            s.push_str(&format!("\n            {}", style(safe(l)).dim()));
         }
     }
     s
@@ -77,7 +84,7 @@ impl Live {
         let source = if profile.source == "built-in" {
             "built-in profile".to_string()
         } else {
-            format!("profile {}", profile.source)
+            format!("profile {}", safe(&profile.source))
         };
         Live {
             show_lines,
@@ -86,7 +93,7 @@ impl Live {
             pending: BTreeSet::new(),
             header: format!(
                 "Meeting Doctor — checking this connection for {} ({source})",
-                profile.name
+                safe(&profile.name)
             ),
         }
     }
@@ -119,7 +126,7 @@ impl Live {
             let more = self.pending.len().saturating_sub(2);
             self.bar.set_message(format!(
                 "{}{}",
-                waiting.join(", "),
+                safe(&waiting.join(", ")),
                 if more > 0 {
                     format!(" and {more} more")
                 } else {
@@ -168,9 +175,9 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
     let d = &report.diagnosis;
     let healthy = d.causes.is_empty();
     let headline = if healthy {
-        style(d.headline.as_str()).green().bold()
+        style(safe(&d.headline)).green().bold()
     } else {
-        style(d.headline.as_str()).red().bold()
+        style(safe(&d.headline)).red().bold()
     };
     writeln!(out, "{headline}")?;
     if healthy && report.checks.iter().any(|c| c.status == Status::Unknown) {
@@ -178,14 +185,12 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
     }
     if let Some(top) = d.causes.first() {
         writeln!(out)?;
-        writeln!(out, "{} {}", style("Why:").bold(), top.explanation)?;
+        writeln!(out, "{} {}", style("Why:").bold(), safe(&top.explanation))?;
         if !top.steps.is_empty() {
             writeln!(out, "{}", style("What to do, in this order:").bold())?;
-            for (i, step) in top.steps.iter().enumerate() {
-                writeln!(out, "  {}. {} — {}", i + 1, step.title, step.how)?;
-            }
+            steps(out, &top.steps)?;
         }
-        writeln!(out, "  (shown by: {})", top.evidence.join(", "))?;
+        writeln!(out, "  (shown by: {})", safe(&top.evidence.join(", ")))?;
     }
     if d.causes.len() > 1 {
         writeln!(out)?;
@@ -194,9 +199,9 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
             let first = c
                 .steps
                 .first()
-                .map(|s| format!(" First: {}.", s.title))
+                .map(|s| format!(" First: {}.", safe(&s.title)))
                 .unwrap_or_default();
-            writeln!(out, "  • {}{first}", c.summary)?;
+            writeln!(out, "  • {}{first}", safe(&c.summary))?;
         }
     }
     if healthy && d.error_code.is_some() {
@@ -205,14 +210,12 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
                 out,
                 "{} {}",
                 style("Checked and fine:").bold(),
-                d.ruled_out.join(" ")
+                safe(&d.ruled_out.join(" "))
             )?;
         }
         if !d.next_steps.is_empty() {
             writeln!(out, "{}", style("Try next:").bold())?;
-            for (i, step) in d.next_steps.iter().enumerate() {
-                writeln!(out, "  {}. {} — {}", i + 1, step.title, step.how)?;
-            }
+            steps(out, &d.next_steps)?;
         }
     }
     writeln!(out)?;
@@ -224,13 +227,26 @@ pub fn summary(out: &mut impl Write, report: &Report, _tty: bool) -> io::Result<
     Ok(())
 }
 
+fn steps(out: &mut impl Write, steps: &[meeting_doctor_core::report::Step]) -> io::Result<()> {
+    for (i, step) in steps.iter().enumerate() {
+        writeln!(
+            out,
+            "  {}. {} — {}",
+            i + 1,
+            safe(&step.title),
+            safe(&step.how)
+        )?;
+    }
+    Ok(())
+}
+
 /// `meeting-doctor compare`: the meaning first, then what changed.
 pub fn comparison(
     out: &mut impl Write,
     c: &meeting_doctor_core::compare::Comparison,
 ) -> io::Result<()> {
-    writeln!(out, "{}", style(c.meaning.as_str()).bold())?;
-    writeln!(out, "{}", c.advice)?;
+    writeln!(out, "{}", style(safe(&c.meaning)).bold())?;
+    writeln!(out, "{}", safe(&c.advice))?;
     for (label, run, fallback) in [
         ("First run: ", &c.before, "first network"),
         ("Second run:", &c.after, "second network"),
@@ -242,9 +258,10 @@ pub fn comparison(
         };
         writeln!(
             out,
-            "{label} {} ({}): {problems}",
-            run.network.as_deref().unwrap_or(fallback),
-            run.generated_at
+            "{label} {} ({}): {}",
+            safe(run.network.as_deref().unwrap_or(fallback)),
+            safe(&run.generated_at),
+            safe(&problems)
         )?;
     }
     if c.changes.is_empty() {
@@ -255,10 +272,10 @@ pub fn comparison(
             writeln!(
                 out,
                 "  {}: {} → {}  ({})",
-                ch.title,
+                safe(&ch.title),
                 mark(ch.before).trim_end(),
                 mark(ch.after).trim_end(),
-                ch.after_summary
+                safe(&ch.after_summary)
             )?;
         }
     }
@@ -266,26 +283,158 @@ pub fn comparison(
 }
 
 /// A short text view of `meeting-doctor facts`: one line per fact.
-pub fn facts(value: &serde_json::Value) {
-    let Some(map) = value.as_object() else { return };
+pub fn facts(out: &mut impl Write, value: &serde_json::Value) -> io::Result<()> {
+    let Some(map) = value.as_object() else {
+        return Ok(());
+    };
     for (name, fact) in map {
+        let name = safe(name);
         if name == "os" {
-            println!("{:<16} {}", "os", fact.as_str().unwrap_or("?"));
+            writeln!(out, "{:<16} {}", "os", safe(fact.as_str().unwrap_or("?")))?;
             continue;
         }
         match fact.get("state").and_then(|s| s.as_str()) {
-            Some("known") => println!(
+            // The value as JSON: serde_json escapes C0 controls in its
+            // strings, but not C1 or bidirectional controls.
+            Some("known") => writeln!(
+                out,
                 "{:<16} {}  {}",
                 name,
-                fact["value"],
-                style(format!("({})", fact["source"].as_str().unwrap_or(""))).dim()
-            ),
-            _ => println!(
+                safe(&fact["value"].to_string()),
+                style(format!("({})", safe(fact["source"].as_str().unwrap_or("")))).dim()
+            )?,
+            _ => writeln!(
+                out,
                 "{:<16} {} {}",
                 name,
                 style("unknown:").yellow(),
-                fact["reason"].as_str().unwrap_or("")
-            ),
+                safe(fact["reason"].as_str().unwrap_or(""))
+            )?,
         }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use meeting_doctor_core::{Profile, RunOutcome};
+    use serde_json::json;
+
+    /// What a portal, a status page, a certificate or a Wi-Fi name can carry.
+    const HOSTILE: &str = "Lobby\u{1b}]0;owned\u{7}\u{1b}[2J\u{1b}]8;;http://evil.example/\u{1b}\\link\u{1b}]8;;\u{1b}\\\rWi-Fi\u{9b}31m\u{202e}txt.exe\u{202c}";
+
+    fn assert_terminal_safe(out: &str) {
+        for c in out.chars() {
+            let control = c.is_control() && c != '\n';
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            assert!(!control && !bidi, "{c:?} reached the terminal in {out:?}");
+        }
+    }
+
+    fn report(findings: Vec<Finding>) -> Report {
+        Report::new(
+            &Profile::builtin(),
+            RunOutcome {
+                findings,
+                cancelled: false,
+                deadline_hit: false,
+                elapsed_ms: 1,
+                deadline_ms: 6000,
+            },
+        )
+    }
+
+    fn hostile_wifi() -> Finding {
+        Finding::new("network_type", Status::Pass, format!("On Wi-Fi {HOSTILE}."))
+            .evidence(json!({ "link": { "kind": "wifi", "wifi": { "ssid": HOSTILE } } }))
+    }
+
+    fn hostile_portal() -> Finding {
+        Finding::new(
+            "captive_portal",
+            Status::Fail,
+            format!("This network showed a sign-in page (\"{HOSTILE}\") instead of the test page."),
+        )
+        .detail(format!(
+            "GET http://x/ → HTTP 200\nserver said {HOSTILE}\r\nend"
+        ))
+    }
+
+    #[test]
+    fn a_checklist_line_shows_hostile_text_harmlessly() {
+        console::set_colors_enabled(false);
+        let l = line(&hostile_portal(), true);
+        assert_terminal_safe(&l);
+        assert!(l.contains("Lobby\\x1b]0;owned\\x07"), "{l}");
+        assert!(l.contains("Wi-Fi\\u{9b}31mtxt.exe"), "{l}");
+        // The detail keeps its own lines, each one indented.
+        assert_eq!(l.lines().count(), 4, "{l}");
+        assert!(l.ends_with("\n            end"), "{l}");
+    }
+
+    #[test]
+    fn the_summary_shows_hostile_text_harmlessly() {
+        console::set_colors_enabled(false);
+        let mut r = report(vec![hostile_portal(), hostile_wifi()]);
+        // Causes quote what the checks found (a certificate's issuer, a
+        // proxy's answer): every part of the diagnosis that is printed.
+        let mut cause = r.diagnosis.causes[0].clone();
+        cause.summary = format!("Cause {HOSTILE}.");
+        cause.explanation = format!("Because {HOSTILE}.");
+        cause.evidence = vec![HOSTILE.into()];
+        cause.steps[0].title = format!("Step {HOSTILE}");
+        cause.steps[0].how = format!("How {HOSTILE}");
+        r.diagnosis.headline = format!("Headline {HOSTILE}");
+        r.diagnosis.causes = vec![cause.clone(), cause];
+        let mut out = Vec::new();
+        summary(&mut out, &r, false).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_terminal_safe(&out);
+        for words in [
+            "Headline Lobby",
+            "Because Lobby",
+            "1. Step Lobby",
+            "— How Lobby",
+            "(shown by: Lobby",
+            "• Cause Lobby",
+            " First: Step Lobby",
+        ] {
+            assert!(out.contains(words), "{words}: {out}");
+        }
+    }
+
+    #[test]
+    fn a_comparison_shows_a_hostile_wifi_name_harmlessly() {
+        console::set_colors_enabled(false);
+        let a = report(vec![hostile_wifi(), hostile_portal()]).diagnosed();
+        let b = report(vec![hostile_wifi()]).diagnosed();
+        let c = meeting_doctor_core::compare::compare(&a, &b);
+        assert!(
+            c.meaning.contains('\u{1b}'),
+            "the comparison itself keeps the name"
+        );
+        let mut out = Vec::new();
+        comparison(&mut out, &c).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_terminal_safe(&out);
+        assert!(out.contains("Wi-Fi (Lobby\\x1b]0;owned"), "{out}");
+    }
+
+    #[test]
+    fn facts_show_hostile_values_harmlessly() {
+        console::set_colors_enabled(false);
+        let facts = json!({
+            "os": "linux",
+            "link": { "state": "known", "value": { "ssid": HOSTILE }, "source": format!("iw {HOSTILE}") },
+            "proxy": { "state": "unknown", "reason": format!("gsettings said {HOSTILE}\nand more") },
+            HOSTILE: { "state": "unknown", "reason": "x" },
+        });
+        let mut out = Vec::new();
+        super::facts(&mut out, &facts).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        assert_terminal_safe(&out);
+        assert_eq!(out.lines().count(), 4, "one line per fact: {out}");
+        assert!(out.contains("gsettings said Lobby"), "{out}");
     }
 }

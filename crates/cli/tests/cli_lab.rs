@@ -958,3 +958,228 @@ fn a_redacted_markdown_report_tells_the_admin_what_to_open() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a JSON report"));
 }
+
+/// What no terminal may receive from us: control characters other than
+/// line breaks and tabs (ESC, CR, BEL, C1 such as U+009B) and bidirectional
+/// controls (U+202E and friends).
+fn assert_terminal_safe(what: &str, bytes: &[u8]) {
+    let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{what}: not UTF-8: {e}"));
+    for c in text.chars() {
+        let control = c.is_control() && c != '\n' && c != '\t';
+        let bidi = matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        assert!(
+            !control && !bidi,
+            "{what}: {c:?} reached the terminal in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn hostile_text_from_the_network_never_reaches_the_terminal_raw() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile(
+        "hostile.toml",
+        &LabProfile {
+            captive: "/portal-hostile".into(),
+            status: "/status/hostile".into(),
+            ..lab.healthy()
+        },
+    );
+    let p = profile.to_str().unwrap();
+    let only = "captive_portal,service_status";
+    for args in [
+        vec!["check", "--only", only, "--profile", p],
+        vec!["check", "-v", "--only", only, "--profile", p],
+    ] {
+        let (out, _) = w.run(&args, &[]);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_terminal_safe(&format!("{args:?}"), &out.stdout);
+        assert_terminal_safe(&format!("{args:?} stderr"), &out.stderr);
+        let text = String::from_utf8_lossy(&out.stdout);
+        // The words are all still there, the escapes shown as text.
+        for words in [
+            "sign-in page (\"Hotel \\x1b]0;owned\\x07Guest\\x1b[2J Wi-Fi ",
+            "sign in",
+            "\\u{9b}31m nigol",
+            "Zoom reports: \"Meetings \\x1b]0;owned\\x07unavailable\\x1b[2J \\r\\u{9b}31m tuo ",
+            "details",
+        ] {
+            assert!(text.contains(words), "{args:?}: {words:?} in\n{text}");
+        }
+    }
+
+    // JSON on the terminal: safe bytes, exactly the same data.
+    let (out, _) = w.run(&["check", "--json", "--only", only, "--profile", p], &[]);
+    assert_terminal_safe("check --json", &out.stdout);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        check(&report, "captive_portal")["evidence"]["page_title"],
+        md_lab::HOSTILE_PORTAL_TITLE
+    );
+    assert_eq!(
+        check(&report, "service_status")["evidence"]["open_incidents"][0],
+        md_lab::HOSTILE_INCIDENT_NAME
+    );
+
+    // Reports on the terminal are safe; a report file keeps the text as it came.
+    for format in ["txt", "md", "html", "json"] {
+        let (out, _) = w.run(
+            &["report", "--format", format, "--no-redact", "--profile", p],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(1), "{format}");
+        assert_terminal_safe(&format!("report --format {format}"), &out.stdout);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("\\x1b]0;owned") || text.contains("\\u001b]0;owned"),
+            "{format}: the title is shown: {text}"
+        );
+    }
+    let saved = w.dir.path().join("ticket.md");
+    let (out, _) = w.run(
+        &[
+            "report",
+            "--format",
+            "md",
+            "--profile",
+            p,
+            "--out",
+            saved.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_terminal_safe("report --out: stderr", &out.stderr);
+    let md = std::fs::read_to_string(&saved).unwrap();
+    assert!(md.contains(md_lab::HOSTILE_PORTAL_TITLE), "{md}");
+
+    // compare reads saved reports: what it prints is safe too.
+    let json = w.dir.path().join("hostile.json");
+    std::fs::write(&json, serde_json::to_vec(&report).unwrap()).unwrap();
+    let (out, _) = w.run(
+        &["compare", json.to_str().unwrap(), json.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_terminal_safe("compare", &out.stdout);
+}
+
+#[test]
+fn a_huge_status_page_is_unknown_within_the_deadline() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile(
+        "huge.toml",
+        &LabProfile {
+            status: "/status-huge?bytes=50000000".into(),
+            ..lab.healthy()
+        },
+    );
+    let (out, took) = w.run(
+        &[
+            "check",
+            "--json",
+            "--only",
+            "service_status",
+            "--profile",
+            profile.to_str().unwrap(),
+        ],
+        &[],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let status = check(&report, "service_status");
+    assert_eq!(status["status"], "unknown", "{status}");
+    assert!(
+        status["detail"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 2 MiB"),
+        "{status}"
+    );
+    // The healthy lab's step is 2 s.
+    assert!(took < Duration::from_millis(2000 + 1500), "took {took:?}");
+}
+
+/// KDE's setting names a proxy script file (read from ~/.config/kioslaverc
+/// in a KDE session): a FIFO nobody writes to, /dev/zero and a 20 MB file
+/// each end the proxy check at once, saying why.
+#[test]
+fn a_proxy_script_file_that_never_ends_ends_the_check_promptly() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let profile = w.lab_profile("healthy.toml", &lab.healthy());
+    let fifo = w.dir.path().join("never-written.pac");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    let huge = w.dir.path().join("huge.pac");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(20_000_000)
+        .unwrap();
+    let cases: [(&Path, &str); 3] = [
+        (&fifo, "it is not a regular file"),
+        (Path::new("/dev/zero"), "it is not a regular file"),
+        (&huge, "it is larger than 1024 KiB"),
+    ];
+    for (script, why) in cases {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".config")).unwrap();
+        std::fs::write(
+            home.path().join(".config/kioslaverc"),
+            format!(
+                "[Proxy Settings]\nProxyType=2\nProxy Config Script=file://{}\n",
+                script.display()
+            ),
+        )
+        .unwrap();
+        let mut cmd = w.ns.command(bin());
+        cmd.args([
+            "check",
+            "--json",
+            "--only",
+            "proxy",
+            "--profile",
+            profile.to_str().unwrap(),
+        ])
+        .env("NO_COLOR", "1")
+        .env("HOME", home.path())
+        .env("XDG_CURRENT_DESKTOP", "KDE");
+        let start = Instant::now();
+        let out = cmd.output().unwrap();
+        let took = start.elapsed();
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+        let proxy = check(&report, "proxy");
+        assert_eq!(proxy["status"], "warn", "{}: {proxy}", script.display());
+        let detail = proxy["detail"].as_str().unwrap();
+        assert!(
+            detail.contains(&format!(
+                "the proxy script file://{} could not be read: {why}",
+                script.display()
+            )),
+            "{detail}"
+        );
+        assert!(
+            took < Duration::from_millis(2000),
+            "{}: took {took:?}",
+            script.display()
+        );
+    }
+}

@@ -22,6 +22,7 @@ pub mod report;
 pub mod runner;
 pub mod stun;
 pub mod system;
+pub mod text;
 pub mod trust;
 
 pub use context::Context;

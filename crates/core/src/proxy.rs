@@ -54,7 +54,7 @@ impl Route {
 /// Why the route could not be decided.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RouteError {
-    #[error("the proxy script {url} could not be downloaded: {why}")]
+    #[error("the proxy script {url} could not be read: {why}")]
     PacFetch { url: String, why: String },
     #[error("the proxy script {url}: {error}")]
     Pac { url: String, error: pac::PacError },
@@ -250,10 +250,7 @@ async fn fetch_pac(pac_url: &str, timeout: Duration) -> Result<String, RouteErro
             let path = url
                 .to_file_path()
                 .map_err(|_| err("not a usable file address".into()))?;
-            let data = tokio::fs::read(&path)
-                .await
-                .map_err(|e| err(e.to_string()))?;
-            data.into_iter().take(PAC_CAP).collect::<Vec<u8>>()
+            read_pac_file(path, timeout).await.map_err(err)?
         }
         "http" | "https" => {
             let client = reqwest::Client::builder()
@@ -271,19 +268,86 @@ async fn fetch_pac(pac_url: &str, timeout: Duration) -> Result<String, RouteErro
             if !status.is_success() {
                 return Err(err(format!("the server answered {status}")));
             }
+            if resp.content_length().is_some_and(|n| n > PAC_CAP as u64) {
+                return Err(err(too_big()));
+            }
             let mut body = Vec::new();
             let mut resp = resp;
             while let Some(chunk) = resp.chunk().await.map_err(|e| err(reqwest_reason(&e)))? {
-                body.extend_from_slice(&chunk);
-                if body.len() > PAC_CAP {
-                    return Err(err(format!("it is larger than {} KiB", PAC_CAP / 1024)));
+                if body.len() + chunk.len() > PAC_CAP {
+                    return Err(err(too_big()));
                 }
+                body.extend_from_slice(&chunk);
             }
             body
         }
         other => return Err(err(format!("{other}: addresses are not supported"))),
     };
     String::from_utf8(bytes).map_err(|_| err("it is not text".into()))
+}
+
+fn too_big() -> String {
+    format!("it is larger than {} KiB", PAC_CAP / 1024)
+}
+
+/// Reads a proxy script file: a regular file of at most [`PAC_CAP`] bytes,
+/// within `timeout`. A FIFO with no writer (opening it waits for one), a
+/// device such as `/dev/zero` (endless) or a file on a hung network share
+/// must neither hang the check nor fill the memory. The read runs on a
+/// thread of its own, not the async workers or tokio's blocking pool, so
+/// one that never returns holds up nothing (a runtime waits for its
+/// blocking tasks when it shuts down); that thread ends when its read does.
+async fn read_pac_file(path: std::path::PathBuf, timeout: Duration) -> Result<Vec<u8>, String> {
+    read_pac_file_with(path, timeout, read_capped).await
+}
+
+async fn read_pac_file_with(
+    path: std::path::PathBuf,
+    timeout: Duration,
+    read: fn(&std::path::Path) -> Result<Vec<u8>, String>,
+) -> Result<Vec<u8>, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("md-pac-file".into())
+        .spawn(move || {
+            let _ = tx.send(read(&path));
+        })
+        .map_err(|e| format!("cannot start reading it: {e}"))?;
+    match tokio::time::timeout(timeout, rx).await {
+        Ok(Ok(read)) => read,
+        Ok(Err(_)) => Err("reading it stopped unexpectedly".into()),
+        Err(_) => Err(format!(
+            "reading it took longer than {:.1} s",
+            timeout.as_secs_f64()
+        )),
+    }
+}
+
+fn read_capped(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let not_a_file = || "it is not a regular file (it is a pipe, a device or a folder)".to_string();
+    // Looked at before opening: opening a FIFO waits for a writer.
+    let meta = std::fs::metadata(path).map_err(|e| e.to_string())?;
+    if !meta.is_file() {
+        return Err(not_a_file());
+    }
+    if meta.len() > PAC_CAP as u64 {
+        return Err(too_big());
+    }
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    // And again once open, in case it was swapped meanwhile.
+    if !file.metadata().map_err(|e| e.to_string())?.is_file() {
+        return Err(not_a_file());
+    }
+    let mut data = Vec::new();
+    file.take(PAC_CAP as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(|e| e.to_string())?;
+    if data.len() > PAC_CAP {
+        // It grew while being read.
+        return Err(too_big());
+    }
+    Ok(data)
 }
 
 fn tls_for_fetch() -> Result<rustls::ClientConfig, String> {
@@ -912,6 +976,100 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(r.how, "no proxy is set");
+    }
+
+    /// A `file://` proxy script that is a FIFO nobody writes to, an
+    /// endless device or a huge file ends at once, saying why; a real one
+    /// is read.
+    #[tokio::test]
+    async fn a_proxy_script_file_is_read_with_a_size_and_a_time_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let at = |path: &std::path::Path| {
+            settings(|s| s.pac_url = Some(url::Url::from_file_path(path).unwrap().to_string()))
+        };
+        let limit = Duration::from_secs(2);
+        let script = dir.path().join("proxy.pac");
+        std::fs::write(
+            &script,
+            "function FindProxyForURL(u, h) { return \"DIRECT\"; }\n",
+        )
+        .unwrap();
+        match find_script(&at(&script), limit).await {
+            Script::Fetched { text, .. } => assert!(text.starts_with("function")),
+            other => panic!("{other:?}"),
+        }
+
+        let fifo = dir.path().join("never-written.pac");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let huge = dir.path().join("huge.pac");
+        std::fs::File::create(&huge)
+            .unwrap()
+            .set_len(20 * 1024 * 1024)
+            .unwrap();
+        let cases: &[(&std::path::Path, &str)] = &[
+            (&fifo, "it is not a regular file"),
+            (
+                std::path::Path::new("/dev/zero"),
+                "it is not a regular file",
+            ),
+            (&huge, "it is larger than 1024 KiB"),
+            (dir.path(), "it is not a regular file"),
+            (&dir.path().join("missing.pac"), "No such file"),
+        ];
+        for (path, why) in cases {
+            let start = Instant::now();
+            let found = tokio::time::timeout(limit * 2, find_script(&at(path), limit))
+                .await
+                .unwrap_or_else(|_| panic!("{} was still being read", path.display()));
+            assert!(
+                start.elapsed() < limit,
+                "{}: {:?}",
+                path.display(),
+                start.elapsed()
+            );
+            match found {
+                Script::Failed(e @ RouteError::PacFetch { .. }) => {
+                    let message = e.to_string();
+                    assert!(message.contains(why), "{message}");
+                    assert!(
+                        message.starts_with("the proxy script file:///"),
+                        "{message}"
+                    );
+                    assert!(message.contains("could not be read"), "{message}");
+                }
+                other => panic!("{}: {other:?}", path.display()),
+            }
+        }
+    }
+
+    /// A read that never ends (a hung network share) is given up at the
+    /// time limit, and its thread does not hold up the runtime.
+    #[tokio::test]
+    async fn a_proxy_script_file_read_that_hangs_is_given_up_in_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("swapped.pac");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        // Past the look before opening: open() itself waits for a writer.
+        let start = Instant::now();
+        let read = read_pac_file_with(fifo.clone(), Duration::from_millis(300), |p| {
+            std::fs::File::open(p)
+                .map(|_| Vec::new())
+                .map_err(|e| e.to_string())
+        })
+        .await;
+        let took = start.elapsed();
+        assert_eq!(read, Err("reading it took longer than 0.3 s".to_string()));
+        assert!(took < Duration::from_millis(1000), "{took:?}");
+        // Let the stuck thread finish.
+        let _ = std::fs::OpenOptions::new().write(true).open(&fifo);
     }
 
     #[test]

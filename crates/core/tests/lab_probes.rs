@@ -334,6 +334,59 @@ async fn service_status_from_a_statuspage_summary() {
     assert!(start.elapsed() < STEP * 2);
 }
 
+/// A status page that does not end (50 MB, streamed without a length, or
+/// announced by its Content-Length) is given up after 2 MiB, well within
+/// the step: "couldn't check", never an outage and never all of it in memory.
+#[tokio::test]
+async fn a_huge_status_page_is_not_read_to_the_end() {
+    let lab = lab().await;
+    let ctx = meeting_doctor_core::Context::with_trust(
+        meeting_doctor_core::Profile::builtin(),
+        trust(&lab, false),
+    )
+    .unwrap();
+    // Long enough to read 50 MB on loopback: the limit, not the clock, ends it.
+    let step = Duration::from_secs(10);
+    for path in ["/status-huge?bytes=50000000", "/download?bytes=50000000"] {
+        let start = Instant::now();
+        let f = web::service_status(&ctx.http, &url(&lab, path), step).await;
+        let took = start.elapsed();
+        assert_status(&f, Status::Unknown, "outage is not ruled out");
+        assert!(
+            f.detail.contains("larger than 2 MiB"),
+            "{path}: {}",
+            f.detail
+        );
+        assert!(took < Duration::from_secs(3), "{path}: {took:?}");
+    }
+    assert_eq!(
+        web::STATUS_PAGE_CAP,
+        2 * 1024 * 1024,
+        "the detail's words match the limit"
+    );
+}
+
+/// Text from the network is kept exactly in the findings (the terminal is
+/// the CLI's business): the portal's title and the incident's name.
+#[tokio::test]
+async fn hostile_portal_titles_and_incident_names_are_kept_exactly() {
+    let lab = lab().await;
+    let page = web::captive_portal(&url(&lab, "/portal-hostile"), None, None, STEP).await;
+    assert_status(&page, Status::Fail, md_lab::HOSTILE_PORTAL_TITLE);
+    assert_eq!(page.evidence["page_title"], md_lab::HOSTILE_PORTAL_TITLE);
+    let ctx = meeting_doctor_core::Context::with_trust(
+        meeting_doctor_core::Profile::builtin(),
+        trust(&lab, false),
+    )
+    .unwrap();
+    let f = web::service_status(&ctx.http, &url(&lab, "/status/hostile"), STEP).await;
+    assert_status(&f, Status::Fail, md_lab::HOSTILE_INCIDENT_NAME);
+    assert_eq!(
+        f.evidence["open_incidents"][0],
+        md_lab::HOSTILE_INCIDENT_NAME
+    );
+}
+
 fn names(n: &[&str]) -> Vec<DnsName> {
     n.iter().map(|s| DnsName((*s).into())).collect()
 }

@@ -306,6 +306,12 @@ enum Body {
         len: u64,
         bytes_per_sec: Option<u64>,
     },
+    /// `start`, then spaces up to `len` bytes in all, without a
+    /// Content-Length: the body ends when the connection closes.
+    Unframed {
+        start: &'static [u8],
+        len: u64,
+    },
 }
 
 #[derive(Debug)]
@@ -389,8 +395,9 @@ impl Response {
             DateHeader::Omitted => None,
         };
         let content_length = match &self.body {
-            Body::Bytes(bytes) => bytes.len() as u64,
-            Body::Zeros { len, .. } => *len,
+            Body::Bytes(bytes) => Some(bytes.len() as u64),
+            Body::Zeros { len, .. } => Some(*len),
+            Body::Unframed { .. } => None,
         };
         let mut head = format!("HTTP/1.1 {} {}\r\n", self.status, self.reason);
         // httpdate cannot print dates before the epoch; the skew is bounded so
@@ -402,14 +409,16 @@ impl Response {
         for (name, value) in &self.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
-        head.push_str(&format!(
-            "Content-Length: {content_length}\r\nConnection: close\r\n\r\n"
-        ));
+        if let Some(n) = content_length {
+            head.push_str(&format!("Content-Length: {n}\r\n"));
+        }
+        head.push_str("Connection: close\r\n\r\n");
         stream.write_all(head.as_bytes()).await?;
 
         match self.body {
             Body::Bytes(bytes) => stream.write_all(&bytes).await?,
             Body::Zeros { len, bytes_per_sec } => write_zeros(stream, len, bytes_per_sec).await?,
+            Body::Unframed { start, len } => write_unframed(stream, start, len).await?,
         }
         stream.flush().await
     }
@@ -441,6 +450,23 @@ async fn write_zeros<S: AsyncWrite + Unpin>(
     Ok(())
 }
 
+async fn write_unframed<S: AsyncWrite + Unpin>(
+    stream: &mut S,
+    start: &[u8],
+    len: u64,
+) -> io::Result<()> {
+    static SPACES: [u8; CHUNK] = [b' '; CHUNK];
+    stream.write_all(start).await?;
+    let mut sent = start.len() as u64;
+    while sent < len {
+        let n = (CHUNK as u64).min(len - sent);
+        // n <= CHUNK, so the cast is lossless.
+        stream.write_all(&SPACES[..n as usize]).await?;
+        sent += n;
+    }
+    Ok(())
+}
+
 /// The route name (for the counters) and the response to a request.
 fn route(request: &Request, body_len: u64) -> (&'static str, Response) {
     let path = request.path.as_str();
@@ -463,6 +489,12 @@ fn route(request: &Request, body_len: u64) -> (&'static str, Response) {
             Response::new(200, "OK", "text/html; charset=utf-8", PORTAL_PAGE)
                 .header("Cache-Control", "no-cache, no-store"),
         ),
+        ("GET", "/portal-hostile") => (
+            "/portal-hostile",
+            Response::new(200, "OK", "text/html; charset=utf-8", portal_hostile_page())
+                .header("Cache-Control", "no-cache, no-store"),
+        ),
+        ("GET", "/status-huge") => ("/status-huge", status_huge(request)),
         ("GET", "/no-date") => ("/no-date", Response::text("ok\n").date(DateHeader::Omitted)),
         ("GET", _) if path.starts_with("/date-skew/") => {
             ("/date-skew", date_skew(&path["/date-skew/".len()..]))
@@ -516,6 +548,24 @@ fn pac(request: &Request) -> Response {
          }}\n"
     );
     Response::new(200, "OK", PAC_TYPE, script)
+}
+
+/// A status page that never ends: `{"components":[` and then `bytes` of
+/// spaces in all (capped like `/download`), streamed without a length.
+fn status_huge(request: &Request) -> Response {
+    let Some(Ok(bytes)) = request.query_param("bytes").map(str::parse::<u64>) else {
+        return Response::bad_request();
+    };
+    Response {
+        status: 200,
+        reason: "OK",
+        date: DateHeader::Now,
+        headers: vec![("Content-Type", "application/json".to_owned())],
+        body: Body::Unframed {
+            start: b"{\"components\":[",
+            len: bytes.min(MAX_DOWNLOAD),
+        },
+    }
 }
 
 fn date_skew(secs: &str) -> Response {
@@ -575,6 +625,39 @@ const PORTAL_PAGE: &str = r#"<!DOCTYPE html>
 </body>
 </html>
 "#;
+
+/// A captive portal's page title that attacks a terminal (`/portal-hostile`):
+/// a window title (OSC 0), a screen clear (CSI 2J), a hyperlink (OSC 8), a
+/// C1 CSI (U+009B) and a right-to-left override (U+202E), around readable
+/// words; 79 characters, within what the check quotes of a title.
+pub const HOSTILE_PORTAL_TITLE: &str = "Hotel \u{1b}]0;owned\u{7}Guest\u{1b}[2J Wi-Fi \u{1b}]8;;http://l.test\u{1b}\\sign in\u{1b}]8;;\u{1b}\\ \u{9b}31m \u{202e}nigol\u{202c}";
+
+/// The same kinds of attack in the open incident's name of
+/// `/status/hostile` (a carriage return included), as a JSON reader reads it.
+pub const HOSTILE_INCIDENT_NAME: &str = "Meetings \u{1b}]0;owned\u{7}unavailable\u{1b}[2J \r\u{9b}31m \u{202e}tuo\u{202c} \u{1b}]8;;http://status.lab.test/\u{1b}\\details\u{1b}]8;;\u{1b}\\";
+
+fn portal_hostile_page() -> String {
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n<title>{HOSTILE_PORTAL_TITLE}</title></head>\n<body><p>Sign in to continue.</p></body></html>\n"
+    )
+}
+
+/// `s` inside a JSON string: controls as `\uXXXX` (as they must be), and
+/// U+202E escaped too while U+009B stays raw, so readers meet both forms.
+fn json_text(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 || c == '\u{202e}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
 
 /// Statuspage v2 timestamps: "2024-05-01T12:00:00.000Z".
 fn timestamp(t: OffsetDateTime) -> String {
@@ -678,6 +761,23 @@ fn status_summary(name: &str) -> Option<String> {
                 incident,
             )
         }
+        "hostile" => {
+            let meetings = component(MEETINGS, "major_outage", 1, &now);
+            let incident = incident(
+                &Incident {
+                    id: "md0lab0inc03",
+                    name: &json_text(HOSTILE_INCIDENT_NAME),
+                    status: "investigating",
+                    impact: "major",
+                    update: "We are investigating.",
+                    component: &meetings,
+                    component_status: "major_outage",
+                },
+                &started,
+                &now,
+            );
+            ("major_outage", "major", "Partial System Outage", incident)
+        }
         "garbage" => return Some(r#"{"page": not json"#.to_owned()),
         _ => return None,
     };
@@ -749,6 +849,19 @@ mod tests {
         }
         assert_eq!(status_summary("garbage").unwrap(), r#"{"page": not json"#);
         assert!(status_summary("nope").is_none());
+    }
+
+    #[test]
+    fn the_hostile_status_page_is_json_carrying_the_hostile_name() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&status_summary("hostile").unwrap()).unwrap();
+        assert_eq!(doc["incidents"][0]["name"], HOSTILE_INCIDENT_NAME);
+        let text = status_summary("hostile").unwrap();
+        assert!(
+            text.contains("\\u202e") && text.contains('\u{9b}'),
+            "{text}"
+        );
+        assert!(portal_hostile_page().contains(&format!("<title>{HOSTILE_PORTAL_TITLE}</title>")));
     }
 
     #[test]

@@ -35,9 +35,13 @@
 //!
 //! [`LabInfo::http`] (and every TLS server after its handshake) answers one
 //! request per connection: `GET /generate_204`, `/ok`, `/portal` (302 to a
-//! captive portal), `/portal-page`, `/date-skew/{secs}`, `/no-date`,
-//! `/status/{ok,outage,degraded,garbage,nocomponent}` (Statuspage v2
-//! `summary.json`), `/download?bytes=N`, `/slow-download?bytes=N&kbps=K`,
+//! captive portal), `/portal-page`, `/portal-hostile` (a sign-in page
+//! whose title carries terminal escape sequences), `/date-skew/{secs}`,
+//! `/no-date`, `/status/{ok,outage,degraded,garbage,nocomponent,hostile}`
+//! (Statuspage v2 `summary.json`; `hostile`: an outage whose incident name
+//! carries escape sequences), `/status-huge?bytes=N` (a status page that
+//! goes on for N bytes, without a Content-Length), `/download?bytes=N`,
+//! `/slow-download?bytes=N&kbps=K`,
 //! `/pac?proxy=HOST:PORT` (a proxy auto-config script: plain names and
 //! `*.direct.test` direct, the rest through that proxy; `&all=1` sends plain
 //! names through it too), `/pac-broken` (a
@@ -64,6 +68,7 @@ mod tcp;
 mod tls;
 mod udp;
 
+pub use http::{HOSTILE_INCIDENT_NAME, HOSTILE_PORTAL_TITLE};
 pub use profile::LabProfile;
 pub use stats::{Counters, HttpCounters};
 

@@ -53,7 +53,8 @@ pub struct HttpCounters {
     /// Every answered request, including 400 and 404.
     pub requests: u64,
     /// Requests per route: "/generate_204", "/ok", "/portal", "/portal-page",
-    /// "/date-skew", "/no-date", "/status", "/download", "/upload",
+    /// "/portal-hostile", "/date-skew", "/no-date", "/status", "/status-huge",
+    /// "/download", "/upload",
     /// "/slow-download", and "404" / "400" for the rest.
     pub routes: BTreeMap<String, u64>,
 }

@@ -464,38 +464,7 @@ fn sh_action(out: &mut String, os: Os, action: &Action) {
                 "for n in {list}; do pkill -KILL -i -x -- \"$n\" || true; done\n"
             ));
         }
-        Action::MoveAside { path, keep } => {
-            let (full, parent) = mirror(path, Os::Linux);
-            let dest = sh_backup_path(&full);
-            let dest_parent = sh_backup_path(&parent);
-            out.push_str(&format!("src={}\n", sh_quote(path)));
-            let whole = format!(
-                "  mkdir -p {dest_parent}\n  mv -- \"$src\" {dest}\n  printf 'Moved %s\\n' \"$src\"\n"
-            );
-            if keep.is_empty() {
-                out.push_str("if [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
-                out.push_str(&whole);
-            } else {
-                let pats: Vec<String> = keep.iter().map(|k| sh_case_pattern(k)).collect();
-                out.push_str("if [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n");
-                out.push_str(&format!("  mkdir -p {dest}\n"));
-                out.push_str("  for f in \"$src\"/* \"$src\"/.[!.]* \"$src\"/..?*; do\n");
-                out.push_str("    [ -e \"$f\" ] || [ -L \"$f\" ] || continue\n");
-                out.push_str("    case ${f##*/} in\n");
-                out.push_str(&format!(
-                    "      {}) printf 'Kept %s\\n' \"$f\" ;;\n",
-                    pats.join(" | ")
-                ));
-                out.push_str(&format!(
-                    "      *) mv -- \"$f\" {}; printf 'Moved %s\\n' \"$f\" ;;\n",
-                    sh_backup_path(&format!("{full}/"))
-                ));
-                out.push_str("    esac\n  done\n");
-                out.push_str("elif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
-                out.push_str(&whole);
-            }
-            out.push_str("else\n  printf 'Nothing to move: %s\\n' \"$src\"\nfi\n");
-        }
+        Action::MoveAside { path, keep } => sh_move_aside(out, path, keep),
         Action::WriteFile { path, content } => {
             let (full, parent) = mirror(path, Os::Linux);
             let dest = sh_backup_path(&full);
@@ -544,6 +513,49 @@ fn sh_action(out: &mut String, os: Os, action: &Action) {
             ));
         }
     }
+}
+
+/// [`Action::MoveAside`] as [`super::apply::move_aside`] does it: with
+/// `keep`, a folder's entries move except those whose name matches a
+/// pattern, and a folder holding a kept entry anywhere inside (symbolic
+/// links are never followed) is looked into instead of moved whole, so
+/// kept files stay where they are at any depth. Each entry keeps its path
+/// inside the backup folder; folders there are made only for what moves.
+fn sh_move_aside(out: &mut String, path: &str, keep: &[String]) {
+    let (full, parent) = mirror(path, Os::Linux);
+    let dest = sh_backup_path(&full);
+    out.push_str(&format!("src={}\ndest={dest}\n", sh_quote(path)));
+    let whole = format!(
+        "  mkdir -p {}\n  mv -- \"$src\" \"$dest\"\n  printf 'Moved %s\\n' \"$src\"\n",
+        sh_backup_path(&parent)
+    );
+    if keep.is_empty() {
+        out.push_str("if [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
+        out.push_str(&whole);
+    } else {
+        let pats: Vec<String> = keep.iter().map(|k| sh_case_pattern(k)).collect();
+        // Every entry of a folder, hidden ones too; a pattern that matched
+        // nothing stays as it is and is skipped by the test after it.
+        let each = |var: &str| {
+            format!("for {var} in \"$1\"/* \"$1\"/.[!.]* \"$1\"/..?*; do\n    [ -e \"${var}\" ] || [ -L \"${var}\" ] || continue\n")
+        };
+        out.push_str(&format!(
+            "md_kept() {{\n  case $1 in\n    {}) return 0 ;;\n  esac\n  return 1\n}}\n",
+            pats.join(" | ")
+        ));
+        out.push_str(&format!(
+            "md_holds_kept() {{\n  {}    if md_kept \"${{g##*/}}\"; then return 0; fi\n    if [ -d \"$g\" ] && [ ! -L \"$g\" ] && md_holds_kept \"$g\"; then return 0; fi\n  done\n  return 1\n}}\n",
+            each("g")
+        ));
+        out.push_str(&format!(
+            "md_move_in() {{\n  {}    if md_kept \"${{f##*/}}\"; then\n      printf 'Kept %s\\n' \"$f\"\n    elif [ -d \"$f\" ] && [ ! -L \"$f\" ] && md_holds_kept \"$f\"; then\n      md_move_in \"$f\"\n    else\n      to=\"$dest${{f#\"$src\"}}\"\n      mkdir -p -- \"${{to%/*}}\"\n      mv -- \"$f\" \"$to\"\n      printf 'Moved %s\\n' \"$f\"\n    fi\n  done\n}}\n",
+            each("f")
+        ));
+        out.push_str("if [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n  md_move_in \"$src\"\n");
+        out.push_str("elif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n");
+        out.push_str(&whole);
+    }
+    out.push_str("else\n  printf 'Nothing to move: %s\\n' \"$src\"\nfi\n");
 }
 
 // ───────────────────────────── PowerShell ─────────────────────────────
@@ -768,6 +780,34 @@ fn powershell(head: &Header, steps: &[Step]) -> String {
     out
 }
 
+/// [`Action::MoveAside`] as [`super::apply::move_aside`] does it (see
+/// [`sh_move_aside`]): kept entries stay at any depth, a folder holding
+/// one is looked into, reparse points (links, junctions) are never
+/// followed. Moves go through .NET, which takes both paths literally
+/// (`Move-Item -Destination` reads wildcards in Windows PowerShell 5.1).
+fn ps_move_aside(out: &mut String, path: &str, keep: &[String]) {
+    let (full, _) = mirror(path, Os::Windows);
+    out.push_str(&format!(
+        "$src = {}\n$dest = {}\n",
+        ps_str(path),
+        ps_backup_path(&full)
+    ));
+    out.push_str("function MdMove([string]$from, [string]$to) { [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($to)); if (Test-Path -LiteralPath $from -PathType Leaf) { [IO.File]::Move($from, $to) } else { [IO.Directory]::Move($from, $to) }; Write-Host ('Moved ' + $from) }\n");
+    if keep.is_empty() {
+        out.push_str("if (Test-Path -LiteralPath $src) {\nMdMove $src $dest\n");
+    } else {
+        let pats: Vec<String> = keep.iter().map(|k| ps_like(k)).collect();
+        out.push_str(&format!("$keep = @({})\n", pats.join(", ")));
+        out.push_str("function MdKept([string]$name) { foreach ($k in $keep) { if ($name -like $k) { return $true } }; return $false }\n");
+        out.push_str("function MdIsFolder($item) { $item.PSIsContainer -and -not ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) }\n");
+        out.push_str("function MdHoldsKept([string]$dir) { foreach ($e in @(Get-ChildItem -LiteralPath $dir -Force -ErrorAction SilentlyContinue)) { if ((MdKept $e.Name) -or ((MdIsFolder $e) -and (MdHoldsKept $e.FullName))) { return $true } }; return $false }\n");
+        out.push_str("function MdMoveIn([string]$dir, [string]$to) { foreach ($f in @(Get-ChildItem -LiteralPath $dir -Force)) { $there = [IO.Path]::Combine($to, $f.Name); if (MdKept $f.Name) { Write-Host ('Kept ' + $f.FullName) } elseif ((MdIsFolder $f) -and (MdHoldsKept $f.FullName)) { MdMoveIn $f.FullName $there } else { MdMove $f.FullName $there } } }\n");
+        out.push_str("if ((Test-Path -LiteralPath $src -PathType Container) -and (MdIsFolder (Get-Item -LiteralPath $src -Force))) {\nMdMoveIn $src $dest\n");
+        out.push_str("} elseif (Test-Path -LiteralPath $src) {\nMdMove $src $dest\n");
+    }
+    out.push_str("} else {\nWrite-Host ('Nothing to move: ' + $src)\n}\n");
+}
+
 fn ps_action(out: &mut String, action: &Action) {
     match action {
         Action::Run { command, ok_codes } => {
@@ -860,36 +900,7 @@ fn ps_action(out: &mut String, action: &Action) {
                 ps_array(&bare)
             ));
         }
-        Action::MoveAside { path, keep } => {
-            let (full, parent) = mirror(path, Os::Windows);
-            out.push_str(&format!(
-                "$src = {}\n$dest = {}\n",
-                ps_str(path),
-                ps_backup_path(&full)
-            ));
-            let whole = format!(
-                "[void][IO.Directory]::CreateDirectory({})\nMove-Item -LiteralPath $src -Destination $dest\nWrite-Host ('Moved ' + $src)\n",
-                ps_backup_path(&parent)
-            );
-            if keep.is_empty() {
-                out.push_str("if (Test-Path -LiteralPath $src) {\n");
-                out.push_str(&whole);
-            } else {
-                let tests: Vec<String> = keep
-                    .iter()
-                    .map(|k| format!("$f.Name -notlike {}", ps_like(k)))
-                    .collect();
-                out.push_str("if ((Test-Path -LiteralPath $src -PathType Container) -and -not ((Get-Item -LiteralPath $src -Force).Attributes -band [IO.FileAttributes]::ReparsePoint)) {\n");
-                out.push_str("[void][IO.Directory]::CreateDirectory($dest)\n");
-                out.push_str(&format!(
-                    "foreach ($f in @(Get-ChildItem -LiteralPath $src -Force)) {{ if ({}) {{ Move-Item -LiteralPath $f.FullName -Destination $dest; Write-Host ('Moved ' + $f.FullName) }} else {{ Write-Host ('Kept ' + $f.FullName) }} }}\n",
-                    tests.join(" -and ")
-                ));
-                out.push_str("} elseif (Test-Path -LiteralPath $src) {\n");
-                out.push_str(&whole);
-            }
-            out.push_str("} else {\nWrite-Host ('Nothing to move: ' + $src)\n}\n");
-        }
+        Action::MoveAside { path, keep } => ps_move_aside(out, path, keep),
         Action::WriteFile { path, content } => {
             let (full, parent) = mirror(path, Os::Windows);
             out.push_str(&format!(
@@ -936,6 +947,7 @@ mod tests {
         FirewallProfile, FirewallRule, FirewallState, ProxySettings, ZoomInstall,
     };
     use crate::fixes::{find, plan, FixEnv};
+    use std::collections::BTreeMap;
     use std::path::{Path, PathBuf};
     use std::process::{Command, Output};
 
@@ -1394,10 +1406,35 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         assert!(ps.contains(
             "$src = 'C:\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\data'\n$dest = ($backup + '\\C\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom\\data')\n"
         ), "{ps}");
+        // As the app: kept names stay at any depth, a folder holding one
+        // is looked into, links and junctions are not followed.
+        assert!(
+            ps.contains("$keep = @('*.db', '*.db-*', '*.ini', '*.conf', '*.plist')\nfunction MdKept([string]$name) { foreach ($k in $keep) { if ($name -like $k) { return $true } }; return $false }\n"),
+            "{ps}"
+        );
         assert!(ps.contains(
-            "foreach ($f in @(Get-ChildItem -LiteralPath $src -Force)) { if ($f.Name -notlike '*.db' -and $f.Name -notlike '*.db-*' -and $f.Name -notlike '*.ini' -and $f.Name -notlike '*.conf' -and $f.Name -notlike '*.plist') { Move-Item -LiteralPath $f.FullName -Destination $dest;"
+            "function MdIsFolder($item) { $item.PSIsContainer -and -not ($item.Attributes -band [IO.FileAttributes]::ReparsePoint) }\n"
         ), "{ps}");
-        assert!(ps.contains("[void][IO.Directory]::CreateDirectory(($backup + '\\C\\Users\\Zoë O''Brien\\AppData\\Roaming\\Zoom'))\nMove-Item -LiteralPath $src -Destination $dest\n"));
+        assert!(ps.contains(
+            "function MdHoldsKept([string]$dir) { foreach ($e in @(Get-ChildItem -LiteralPath $dir -Force -ErrorAction SilentlyContinue)) { if ((MdKept $e.Name) -or ((MdIsFolder $e) -and (MdHoldsKept $e.FullName))) { return $true } }; return $false }\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "function MdMoveIn([string]$dir, [string]$to) { foreach ($f in @(Get-ChildItem -LiteralPath $dir -Force)) { $there = [IO.Path]::Combine($to, $f.Name); if (MdKept $f.Name) { Write-Host ('Kept ' + $f.FullName) } elseif ((MdIsFolder $f) -and (MdHoldsKept $f.FullName)) { MdMoveIn $f.FullName $there } else { MdMove $f.FullName $there } } }\n"
+        ), "{ps}");
+        assert!(ps.contains(
+            "if ((Test-Path -LiteralPath $src -PathType Container) -and (MdIsFolder (Get-Item -LiteralPath $src -Force))) {\nMdMoveIn $src $dest\n} elseif (Test-Path -LiteralPath $src) {\nMdMove $src $dest\n} else {\nWrite-Host ('Nothing to move: ' + $src)\n}\n"
+        ), "{ps}");
+        // Moves take both paths literally and make the folders they need.
+        assert!(ps.contains(
+            "function MdMove([string]$from, [string]$to) { [void][IO.Directory]::CreateDirectory([IO.Path]::GetDirectoryName($to)); if (Test-Path -LiteralPath $from -PathType Leaf) { [IO.File]::Move($from, $to) } else { [IO.Directory]::Move($from, $to) }; Write-Host ('Moved ' + $from) }\n"
+        ), "{ps}");
+        assert!(!ps.contains("-Destination"), "{ps}");
+        // Each function is defined before it is first called.
+        for f in ["MdMove", "MdKept", "MdIsFolder", "MdHoldsKept", "MdMoveIn"] {
+            let defined = ps.find(&format!("function {f}(")).unwrap();
+            let called = ps.find(&format!("{f} $")).unwrap();
+            assert!(defined < called, "{f}");
+        }
         assert!(ps.contains("foreach ($n in @('Zoom.exe', "), "{ps}");
         assert!(ps.contains("& 'taskkill.exe' '/IM' $n 2>&1 | Out-Null"));
         assert!(ps.contains("Start-Sleep -Seconds 5\nforeach ($n in @('Zoom', "));
@@ -1407,6 +1444,30 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         );
         assert!(ps.contains("{ Stop-Process -Name $n -Force -ErrorAction SilentlyContinue }"));
         assert!(!ps.contains("'Zoom.exe.exe'") && !ps.contains("@('Zoom.exe', 'Zoom')"));
+    }
+
+    #[test]
+    fn windows_move_aside_takes_hostile_paths_and_patterns_as_data() {
+        let p = custom_plan(
+            Os::Windows,
+            vec![Step::new(
+                "Move it",
+                Action::MoveAside {
+                    path: "C:\\Users\\O’Brien\\it's [1]\n$(x)".into(),
+                    keep: vec!["it's*[x]?".into(), "*.db".into()],
+                },
+            )],
+        );
+        let ps = export(&p);
+        assert_paste_safe(&ps);
+        assert!(ps.contains(
+            "$src = ('C:\\Users\\O’’Brien\\it''s [1]' + \"`n\" + '$(x)')\n$dest = ($backup + ('\\C\\Users\\O’’Brien\\it''s [1]' + \"`n\" + '$(x)'))\n"
+        ), "{ps}");
+        assert!(
+            ps.contains("$keep = @('it''s*`[x`]`?', '*.db')\n"),
+            "only * is a wildcard: {ps}"
+        );
+        assert!(ps.contains("MdMoveIn $src $dest\n"), "{ps}");
     }
 
     #[test]
@@ -1452,14 +1513,20 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         );
         assert!(sh.contains("; do pkill -TERM -i -x -- \"$n\" || true; done\nsleep 5\nfor n in "));
         assert!(sh.contains(
-            "src='/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\nif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n  mkdir -p \"$backup\"'/Users/Zoë Ångström/Library/Caches'\n  mv -- \"$src\" \"$backup\"'/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\n"
+            "src='/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\ndest=\"$backup\"'/Users/Zoë Ångström/Library/Caches/us.zoom.xos'\nif [ -e \"$src\" ] || [ -L \"$src\" ]; then\n  mkdir -p \"$backup\"'/Users/Zoë Ångström/Library/Caches'\n  mv -- \"$src\" \"$dest\"\n"
         ), "{sh}");
         assert!(sh.contains(
-            "src='/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\nif [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n  mkdir -p \"$backup\"'/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\n"
+            "src='/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\ndest=\"$backup\"'/Users/Zoë Ångström/Library/Application Support/zoom.us/data'\nmd_kept() {\n"
         ), "{sh}");
         assert!(sh.contains(
-            "      *.[dD][bB] | *.[dD][bB]-* | *.[iI][nN][iI] | *.[cC][oO][nN][fF] | *.[pP][lL][iI][sS][tT]) printf 'Kept %s\\n' \"$f\" ;;\n      *) mv -- \"$f\" \"$backup\"'/Users/Zoë Ångström/Library/Application Support/zoom.us/data/'; printf 'Moved %s\\n' \"$f\" ;;\n"
+            "  case $1 in\n    *.[dD][bB] | *.[dD][bB]-* | *.[iI][nN][iI] | *.[cC][oO][nN][fF] | *.[pP][lL][iI][sS][tT]) return 0 ;;\n  esac\n"
         ), "{sh}");
+        assert!(
+            sh.contains(
+                "if [ -d \"$src\" ] && [ ! -L \"$src\" ]; then\n  md_move_in \"$src\"\nelif "
+            ),
+            "{sh}"
+        );
 
         let quoted = export(&plan_of(
             "zoom.clear_cache",
@@ -1470,9 +1537,8 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
             quoted.contains("src='/Users/Zoë O'\\''Brien/Library/Caches/us.zoom.xos'\n"),
             "{quoted}"
         );
-        assert!(quoted.contains(
-            "mv -- \"$src\" \"$backup\"'/Users/Zoë O'\\''Brien/Library/Caches/us.zoom.xos'\n"
-        ));
+        assert!(quoted
+            .contains("dest=\"$backup\"'/Users/Zoë O'\\''Brien/Library/Caches/us.zoom.xos'\n"));
     }
 
     #[test]
@@ -1645,6 +1711,65 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         );
     }
 
+    /// Folders below Zoom's data folder: kept files at depth (in names
+    /// with spaces, a line break, a leading dash and glob characters), a
+    /// folder named like a database, links to folders and to a database,
+    /// an empty folder, and a folder with nothing to keep.
+    fn nested_tree(data: &Path, outside: &Path) {
+        let files: &[&str] = &[
+            "acct 1/sub/chat.enc.db",
+            "acct 1/sub/other.bin",
+            "acct 1/tmp.bin",
+            "-rf [x]*?/deep/Keep.DB",
+            "-rf [x]*?/deep/junk",
+            "-rf [x]*?/junk",
+            "line\nbreak dir/.hidden/settings.ini",
+            "line\nbreak dir/x",
+            "old.db/inside",
+            "cache dir/deeper/blob",
+        ];
+        for f in files {
+            let path = data.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            std::fs::write(&path, name).unwrap();
+        }
+        std::fs::create_dir_all(data.join("acct 1/empty")).unwrap();
+        std::os::unix::fs::symlink(outside, data.join("link to outside")).unwrap();
+        std::os::unix::fs::symlink(outside, data.join("acct 1/sub/link")).unwrap();
+        std::os::unix::fs::symlink(outside.join("elsewhere.db"), data.join("link.db")).unwrap();
+    }
+
+    /// What a folder holds, at any depth, links not followed: each entry's
+    /// path and what it is (folder, file and its contents, link and its target).
+    fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
+        let mut out = BTreeMap::new();
+        let mut todo = vec![PathBuf::new()];
+        while let Some(rel) = todo.pop() {
+            for e in std::fs::read_dir(root.join(&rel)).unwrap() {
+                let e = e.unwrap();
+                let rel = rel.join(e.file_name());
+                let what = entry(&e.path());
+                if what == "folder" {
+                    todo.push(rel.clone());
+                }
+                out.insert(rel, what);
+            }
+        }
+        out
+    }
+
+    fn entry(p: &Path) -> String {
+        let meta = std::fs::symlink_metadata(p).unwrap();
+        if meta.file_type().is_symlink() {
+            format!("link to {}", std::fs::read_link(p).unwrap().display())
+        } else if meta.is_dir() {
+            "folder".into()
+        } else {
+            format!("file: {}", std::fs::read_to_string(p).unwrap())
+        }
+    }
+
     /// The real thing: Zoom's cache in a home folder whose name is hostile
     /// moves into the backup folder; settings and databases stay.
     #[test]
@@ -1652,7 +1777,7 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
         let root = tempfile::tempdir().unwrap();
         let home = root
             .path()
-            .join("Zoë O'Brien $(touch pwned) `touch pwned2`");
+            .join("Zoë O'Brien $(touch pwned) `touch pwned2` [x]*?");
         let data = home.join(".zoom").join("data");
         std::fs::create_dir_all(data.join("logs")).unwrap();
         let files: &[(&str, bool)] = &[
@@ -1671,6 +1796,20 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
             std::fs::write(data.join(name), name).unwrap();
         }
         std::fs::write(data.join("logs").join("zoom.log"), "log").unwrap();
+        // Deeper down, as the app sees it: folders holding a kept file are
+        // looked into, the rest move whole, links are not followed.
+        let outside = root.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("elsewhere.db"), "x").unwrap();
+        nested_tree(&data, &outside);
+        // The same tree, for the app's own move-aside to compare with.
+        let app_data = root.path().join("app").join("data");
+        std::fs::create_dir_all(app_data.join("logs")).unwrap();
+        for (name, _) in files {
+            std::fs::write(app_data.join(name), name).unwrap();
+        }
+        std::fs::write(app_data.join("logs").join("zoom.log"), "log").unwrap();
+        nested_tree(&app_data, &outside);
         let cache = home.join(".cache").join("zoom");
         std::fs::create_dir_all(&cache).unwrap();
         std::fs::write(cache.join("blob"), "b").unwrap();
@@ -1734,6 +1873,68 @@ if ($p.ExitCode -ne 0) { throw ('reg exited with code ' + $p.ExitCode) }
                 assert_eq!(std::fs::read_to_string(moved).unwrap(), *name);
             }
         }
+        // Two levels down: the database stays, its siblings move.
+        let acct = data.join("acct 1");
+        assert_eq!(
+            std::fs::read_to_string(acct.join("sub").join("chat.enc.db")).unwrap(),
+            "chat.enc.db"
+        );
+        assert!(!acct.join("tmp.bin").exists() && !acct.join("sub").join("other.bin").exists());
+        assert_eq!(
+            std::fs::read_to_string(kept_in(&acct).join("sub").join("other.bin")).unwrap(),
+            "other.bin"
+        );
+        assert!(
+            !kept_in(&acct).join("sub").join("chat.enc.db").exists(),
+            "the database is not copied either"
+        );
+        // The link moved as a link; what it points to was not looked into.
+        let link = kept_in(&data).join("link to outside");
+        assert!(std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink());
+        assert!(outside.join("elsewhere.db").exists());
+
+        // And exactly as the app's own move-aside does it.
+        let keep = p
+            .steps
+            .iter()
+            .find_map(|s| match &s.action {
+                Action::MoveAside { path, keep } if Path::new(path) == data => Some(keep.clone()),
+                _ => None,
+            })
+            .expect("the data folder is moved aside with keep patterns");
+        let app_backup = root.path().join("app-backup");
+        crate::fixes::apply::move_aside(&app_data, &keep, &app_backup, "zoom.clear_cache").unwrap();
+        assert_eq!(
+            tree(&data),
+            tree(&app_data),
+            "what stays is what the app leaves"
+        );
+        let mut app_moved = BTreeMap::new();
+        let manifest = crate::fixes::apply::read_manifest(&app_backup).unwrap();
+        for item in &manifest.items {
+            let rel = Path::new(&item.from).strip_prefix(&app_data).unwrap();
+            let at = app_backup.join(item.to.as_ref().unwrap());
+            let mut parent = rel.parent();
+            while let Some(p) = parent.filter(|p| !p.as_os_str().is_empty()) {
+                app_moved.insert(p.to_path_buf(), "folder".to_string());
+                parent = p.parent();
+            }
+            let what = entry(&at);
+            if what == "folder" {
+                for (sub, what) in tree(&at) {
+                    app_moved.insert(rel.join(sub), what);
+                }
+            }
+            app_moved.insert(rel.to_path_buf(), what);
+        }
+        assert_eq!(
+            tree(&kept_in(&data)),
+            app_moved,
+            "what moves is what the app moves"
+        );
         assert!(!data.join("logs").exists());
         assert_eq!(
             std::fs::read_to_string(kept_in(&data).join("logs").join("zoom.log")).unwrap(),

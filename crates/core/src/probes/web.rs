@@ -162,11 +162,17 @@ pub async fn captive_portal(
         .evidence(ev)
 }
 
+/// The page's title as a browser shows it: runs of white space (line
+/// breaks and tabs included) as one space, at most 80 characters.
 fn html_title(body: &str) -> Option<String> {
     let lower = body.to_ascii_lowercase();
     let start = lower.find("<title>")? + 7;
     let end = start + lower[start..].find("</title>")?;
-    let t = body.get(start..end)?.trim();
+    let t = body
+        .get(start..end)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     (!t.is_empty()).then(|| t.chars().take(80).collect())
 }
 
@@ -281,23 +287,48 @@ pub fn human_secs(s: f64) -> String {
     format!("{n} {unit}{}", if n == 1.0 { "" } else { "s" })
 }
 
+/// Largest status page read. Zoom's `summary.json` is some tens of KiB;
+/// anything past this is not a status page, and must not fill the memory.
+pub const STATUS_PAGE_CAP: usize = 2 * 1024 * 1024;
+
 /// `service_status`: the Statuspage `summary.json`. The "Zoom Meetings"
 /// component and open incidents decide; unreachable is `unknown`, never `fail`.
+/// The whole exchange has `timeout`, and at most [`STATUS_PAGE_CAP`] bytes
+/// of body are read.
 pub async fn service_status(http: &reqwest::Client, url: &HttpUrl, timeout: Duration) -> Finding {
-    let fetched = async {
-        let resp = http.get(url.0.clone()).send().await?;
-        let status = resp.status();
-        let bytes = resp.bytes().await?;
-        Ok::<_, reqwest::Error>((status, bytes))
+    let too_big = || {
+        format!(
+            "the answer is larger than {} MiB, too large for a status page",
+            STATUS_PAGE_CAP / (1024 * 1024)
+        )
     };
-    let (status, bytes) = match tokio::time::timeout(timeout, fetched).await {
+    let fetched = async {
+        let mut resp = http.get(url.0.clone()).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Ok(Err(format!("HTTP {status}")));
+        }
+        if resp
+            .content_length()
+            .is_some_and(|n| n > STATUS_PAGE_CAP as u64)
+        {
+            return Ok(Err(too_big()));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            if body.len() + chunk.len() > STATUS_PAGE_CAP {
+                return Ok(Err(too_big()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok::<_, reqwest::Error>(Ok(body))
+    };
+    let bytes = match tokio::time::timeout(timeout, fetched).await {
         Err(_) => return unknown_status(url, "no answer in time".into()),
         Ok(Err(e)) => return unknown_status(url, error_chain(&e)),
-        Ok(Ok(r)) => r,
+        Ok(Ok(Err(why))) => return unknown_status(url, why),
+        Ok(Ok(Ok(body))) => body,
     };
-    if !status.is_success() {
-        return unknown_status(url, format!("HTTP {status}"));
-    }
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(doc) => judge_status_page(&doc, url),
         Err(e) => unknown_status(url, format!("not a status document: {e}")),
@@ -486,6 +517,10 @@ mod tests {
             Some("Guest Wi-Fi login")
         );
         assert_eq!(html_title("<title></title>"), None);
+        assert_eq!(
+            html_title("<title>\n  Hotel\r\n\tGuest   Wi-Fi\n</title>").as_deref(),
+            Some("Hotel Guest Wi-Fi")
+        );
         assert_eq!(html_title("<title>never closed"), None);
         assert_eq!(human_secs(7200.0), "2 hours");
         assert_eq!(human_secs(-89.0), "89 seconds");
