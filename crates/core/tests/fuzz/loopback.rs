@@ -1,7 +1,9 @@
 //! Fuzz inputs sent over loopback (127.0.0.1 only) to the real clients: a
 //! DNS server whose answer is the input (hickory's resolver parses it as in
-//! `dns.reference`), and an HTTP server whose response is the input
-//! (`http1::get` reads and parses it as the internet check does).
+//! `dns.reference`), an HTTP server whose response is the input
+//! (`http1::get` reads and parses it as the internet check does), and a
+//! proxy whose answer to CONNECT or to the SOCKS5 handshake is the input
+//! (`proxy::tunnel`, as the proxy check and every check through a proxy).
 //!
 //! Each fuzzing thread has its own single-threaded runtime and servers; the
 //! servers run only while a lookup or request is being made.
@@ -28,6 +30,8 @@ struct Servers {
     dns_answer: Arc<Mutex<Vec<u8>>>,
     http: SocketAddr,
     http_response: Arc<Mutex<Vec<u8>>>,
+    proxy: SocketAddr,
+    proxy_answer: Arc<Mutex<Vec<u8>>>,
 }
 
 thread_local! {
@@ -49,18 +53,21 @@ fn start() -> Servers {
         .expect("a runtime");
     let dns_answer = Arc::new(Mutex::new(Vec::new()));
     let http_response = Arc::new(Mutex::new(Vec::new()));
-    let (dns, http) = runtime.block_on(async {
-        let udp = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("udp");
-        let tcp = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("tcp");
-        let dns = udp.local_addr().unwrap();
-        let http = tcp.local_addr().unwrap();
+    let proxy_answer = Arc::new(Mutex::new(Vec::new()));
+    let (dns, http, proxy) = runtime.block_on(async {
+        let loopback = (Ipv4Addr::LOCALHOST, 0);
+        let udp = UdpSocket::bind(loopback).await.expect("udp");
+        let http = TcpListener::bind(loopback).await.expect("tcp");
+        let proxy = TcpListener::bind(loopback).await.expect("tcp");
+        let addrs = (
+            udp.local_addr().unwrap(),
+            http.local_addr().unwrap(),
+            proxy.local_addr().unwrap(),
+        );
         tokio::spawn(serve_dns(udp, Arc::clone(&dns_answer)));
-        tokio::spawn(serve_http(tcp, Arc::clone(&http_response)));
-        (dns, http)
+        tokio::spawn(serve_http(http, Arc::clone(&http_response)));
+        tokio::spawn(serve_proxy(proxy, Arc::clone(&proxy_answer)));
+        addrs
     });
     Servers {
         runtime,
@@ -68,6 +75,8 @@ fn start() -> Servers {
         dns_answer,
         http,
         http_response,
+        proxy,
+        proxy_answer,
     }
 }
 
@@ -130,6 +139,76 @@ async fn serve_http(listener: TcpListener, response: Arc<Mutex<Vec<u8>>>) {
         }
         let _ = stream.shutdown().await;
     }
+}
+
+/// Reads the client's first bytes (CONNECT or the SOCKS5 greeting), sends the
+/// input whole, stops sending and reads what else comes (the SOCKS5 request)
+/// until the client closes, so that nothing it sent is left unread (which
+/// would reset the connection before it reads the answer).
+async fn serve_proxy(listener: TcpListener, answer: Arc<Mutex<Vec<u8>>>) {
+    loop {
+        let Ok((mut stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let mut request = [0u8; 2048];
+        let _ = stream.read(&mut request).await;
+        let bytes = answer.lock().map(|a| a.clone()).unwrap_or_default();
+        let _ = stream.write_all(&bytes).await;
+        let _ = stream.shutdown().await;
+        let _ = tokio::time::timeout(Duration::from_secs(3), async {
+            while matches!(stream.read(&mut request).await, Ok(n) if n > 0) {}
+        })
+        .await;
+    }
+}
+
+/// `proxy::tunnel` to zoom.us:443 through the proxy answering `input`: a
+/// SOCKS5 proxy when the input starts with 5 (a SOCKS5 answer does), an
+/// HTTP proxy otherwise.
+pub fn proxy_tunnel(input: &[u8]) -> Result<(), String> {
+    use meeting_doctor_core::pac::PacProxy;
+    use meeting_doctor_core::proxy::{tunnel, TunnelError};
+    with_servers(|s| {
+        *s.proxy_answer.lock().unwrap() = input.to_vec();
+        let hop = if input.first() == Some(&5) {
+            PacProxy::Socks(s.proxy.to_string())
+        } else {
+            PacProxy::Proxy(s.proxy.to_string())
+        };
+        let timeout = Duration::from_secs(2);
+        let began = Instant::now();
+        let result = s.runtime.block_on(tunnel(&hop, NAME, 443, timeout));
+        if began.elapsed() > timeout + Duration::from_secs(2) {
+            return Err(format!("the tunnel took {:?}", began.elapsed()));
+        }
+        match result {
+            Err(TunnelError::Refused { status, .. }) if (200..300).contains(&status) => {
+                Err(format!("refused with {status}"))
+            }
+            Err(TunnelError::Refused { status, .. }) if !(100..600).contains(&status) => {
+                Err(format!("status {status}"))
+            }
+            _ => Ok(()),
+        }
+    })
+}
+
+/// Proxy answers: seeds.
+pub fn proxy_seeds() -> Vec<Vec<u8>> {
+    let mut named = vec![5, 0, 5, 0, 0, 3, 7];
+    named.extend_from_slice(b"zoom.us");
+    named.extend_from_slice(&443u16.to_be_bytes());
+    vec![
+        b"HTTP/1.1 200 Connection established\r\n\r\n".to_vec(),
+        b"HTTP/1.0 200 OK\r\nProxy-Agent: squid\r\n\r\n".to_vec(),
+        b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"corp\"\r\nContent-Length: 0\r\n\r\n".to_vec(),
+        b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\n\r\n<html>Blocked by policy</html>".to_vec(),
+        vec![5, 0, 5, 0, 0, 1, 127, 0, 0, 1, 0x1f, 0x90],
+        vec![5, 0, 5, 0, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0x1f, 0x90],
+        named,
+        vec![5, 0xff],
+        vec![5, 0, 5, 5, 0, 1, 0, 0, 0, 0, 0, 0],
+    ]
 }
 
 /// `dns.reference`'s lookup of [`NAME`] on the server answering `input`.

@@ -1,7 +1,8 @@
-//! Fuzz tests of the parsers that read network or OS output: HTTP/1 heads,
-//! STUN answers, DNS answers (hickory's parsing, as `dns.reference` uses
-//! it), PAC scripts and their answers, PowerShell JSON, `scutil`, `nft -j`,
-//! the other OS tools' text, and the profile.
+//! Fuzz tests of the parsers that read network or OS output: HTTP/1 heads
+//! (from a server and from a proxy, and SOCKS5 answers), STUN answers, DNS
+//! answers (hickory's parsing, as `dns.reference` uses it), PAC scripts and
+//! their answers, PowerShell JSON, `scutil`, `nft -j`, the other OS tools'
+//! text, and the profile.
 //!
 //! Ordinary `cargo test` tests on the stable toolchain: a seeded mutator
 //! over a corpus (the recorded outputs under `tests/fixtures/`, inputs made
@@ -125,6 +126,37 @@ static HTTP_GET: Target = Target {
 #[test]
 fn http1_get_over_loopback() {
     fuzz(&HTTP_GET);
+}
+
+static PROXY_TUNNEL: Target = Target {
+    name: "proxy-answer",
+    fixtures: &[],
+    generated: loopback::proxy_seeds,
+    dict: &[
+        "HTTP/1.1 200 Connection established\r\n\r\n",
+        "HTTP/1.1 407 ",
+        "Proxy-Authenticate: ",
+        "\r\n",
+        "\r\n\r\n",
+        "\u{5}\u{0}",
+        "\u{5}\u{ff}",
+        "\u{0}\u{3}\u{ff}",
+    ],
+    nest: &[],
+    run: loopback::proxy_tunnel,
+    fixup: None,
+    max_len: 20 << 10,
+    memory: LINEAR,
+    secs: 2.0,
+    hang: Duration::from_secs(5),
+    exclusive: false,
+};
+
+/// A proxy's answer to CONNECT, or to the SOCKS5 handshake, read off a
+/// loopback socket by `proxy::tunnel`.
+#[test]
+fn proxy_answer_over_loopback() {
+    fuzz(&PROXY_TUNNEL);
 }
 
 // ---------------------------------------------------------------------------
