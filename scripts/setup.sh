@@ -3,7 +3,8 @@
 #   setup.sh          to build and run the app and the CLI
 #   setup.sh --test   also what the tests need: network namespaces, nftables,
 #                     Chromium (UI tests), Xvfb + WebKitWebDriver + tauri-driver
-#                     (end-to-end tests of the real app)
+#                     (end-to-end tests of the real app), cargo-audit (the
+#                     supply-chain check)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,9 +38,21 @@ if ! command -v cargo >/dev/null 2>&1; then
   exit 1
 fi
 
-if [[ "${1:-}" == "--test" ]] && ! command -v tauri-driver >/dev/null 2>&1; then
-  echo "setup: installing tauri-driver"
-  cargo install tauri-driver --locked --version '^2'
+# Cargo-installed tools the tests use, at exact versions. Whether the right
+# version is there is read from cargo's own install list (no network, no
+# build), so a second run costs nothing.
+TAURI_DRIVER_VERSION=2.1.0
+CARGO_AUDIT_VERSION=0.22.2
+cargo_tool() { # cargo_tool CRATE VERSION BINARY
+  if [[ -x "$(command -v "$3")" ]] && cargo install --list | grep -xF "$1 v$2:" >/dev/null; then
+    return
+  fi
+  echo "setup: installing $1 $2"
+  cargo install "$1" --locked --version "=$2"
+}
+if [[ "${1:-}" == "--test" ]]; then
+  cargo_tool tauri-driver "$TAURI_DRIVER_VERSION" tauri-driver
+  cargo_tool cargo-audit "$CARGO_AUDIT_VERSION" cargo-audit
 fi
 
 # The UI's packages, exactly as package-lock.json says.

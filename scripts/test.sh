@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: formatting and lints (Rust and UI), unit tests,
-# the loopback lab and the CLI end to end in network namespaces, the UI in
-# headless Chromium, the release build with its .deb, and the real app under
-# Xvfb driven through tauri-driver. Needs root (namespaces).
+# Sets up and runs every test: formatting and lints (Rust and UI), the
+# dependency audit against the RustSec advisories, unit tests, the parser
+# fuzz tests, the loopback lab and the CLI end to end in network namespaces,
+# the UI in headless Chromium, the release build with its .deb, and the real
+# app under Xvfb driven through tauri-driver. Needs root (namespaces).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh --test
@@ -16,10 +17,13 @@ npm run --prefix ui build
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "supply chain: cargo audit (RustSec snapshot in ../shared/advisory-db)"
+./scripts/audit.sh
+
 step "cargo clippy"
 cargo clippy --locked --workspace --all-targets -- -D warnings
 
-step "cargo test (unit, lab, CLI end to end, TypeScript bindings fresh)"
+step "cargo test (unit, parser fuzzing, lab, CLI end to end, TypeScript bindings fresh)"
 cargo test --locked --workspace
 
 step "UI tests: unit (Vitest) and in headless Chromium (playwright-core)"

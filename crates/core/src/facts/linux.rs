@@ -468,6 +468,14 @@ pub fn is_zoom_port(port: u16) -> bool {
     matches!(port, 443 | 3478 | 3479 | 8801..=8810)
 }
 
+/// The Zoom ports in `lo..=hi`, found without walking the range (a rule's
+/// range can be 1–65535, and a line can hold many of them).
+fn zoom_ports_in(lo: u16, hi: u16) -> impl Iterator<Item = u16> {
+    [(443, 443), (3478, 3479), (8801, 8810)]
+        .into_iter()
+        .flat_map(move |(a, b): (u16, u16)| lo.max(a)..=hi.min(b))
+}
+
 /// `ufw status verbose`.
 pub fn ufw_spec() -> CommandSpec {
     CommandSpec::new("ufw", &["status", "verbose"]).c_locale()
@@ -515,20 +523,19 @@ pub fn parse_ufw_status(text: &str) -> Result<FirewallState, ParseError> {
         let (Some(to), Some(action)) = (cols.first(), cols.get(1)) else {
             continue;
         };
-        let ports: Vec<u16> = to
+        let touches_zoom = to
             .split(['/', ' '])
             .next()
             .unwrap_or("")
             .split(',')
-            .flat_map(|p| match p.split_once(':') {
+            .any(|p| match p.split_once(':') {
                 Some((a, b)) => match (a.parse::<u16>(), b.parse::<u16>()) {
-                    (Ok(a), Ok(b)) if a <= b => (a..=b).collect::<Vec<_>>(),
-                    _ => vec![],
+                    (Ok(a), Ok(b)) => zoom_ports_in(a, b).next().is_some(),
+                    _ => false,
                 },
-                None => p.parse().ok().into_iter().collect(),
-            })
-            .collect();
-        if ports.iter().any(|p| is_zoom_port(*p)) {
+                None => p.parse().is_ok_and(is_zoom_port),
+            });
+        if touches_zoom {
             let act = action.to_ascii_lowercase();
             rules.push(FirewallRule {
                 id: None,
@@ -602,17 +609,19 @@ pub fn nft_spec() -> CommandSpec {
     CommandSpec::new("nft", &["-j", "list", "ruleset"]).c_locale()
 }
 
-/// The ports of an nft match's right side: a number, a set of numbers and
-/// ranges (`{ 3478, 8801-8810 }`), or a range.
+/// The Zoom ports among an nft match's right side: a number, a set of
+/// numbers and ranges (`{ 3478, 8801-8810 }`), or a range. Only Zoom's
+/// matter to the verdicts, and listing every port of every range made a
+/// few hundred bytes of rules take megabytes.
 fn nft_ports(v: &Value) -> Vec<u16> {
     let one = |v: &Value| -> Vec<u16> {
         if let Some(p) = v.as_u64().and_then(|p| u16::try_from(p).ok()) {
-            return vec![p];
+            return if is_zoom_port(p) { vec![p] } else { vec![] };
         }
         match v.get("range").and_then(Value::as_array).map(Vec::as_slice) {
             Some([lo, hi]) => match (lo.as_u64(), hi.as_u64()) {
                 (Some(lo), Some(hi)) if lo <= hi && hi <= 65535 && hi - lo <= 4096 => {
-                    (lo as u16..=hi as u16).collect()
+                    zoom_ports_in(lo as u16, hi as u16).collect()
                 }
                 _ => vec![],
             },
@@ -660,8 +669,7 @@ pub fn parse_nft_ruleset(text: &str) -> Result<FirewallState, ParseError> {
             let exprs = r
                 .get("expr")
                 .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
+                .map_or(&[][..], Vec::as_slice);
             let verdict = exprs.iter().find_map(|e| {
                 ["drop", "reject", "accept"]
                     .into_iter()
@@ -1616,5 +1624,44 @@ mod nft_order_tests {
         assert!(fw.zoom_rules.iter().any(|r| r.action == "block"));
         let fw = parse_nft_ruleset(&text(&[rule("output", "8801", "drop"), allow])).unwrap();
         assert!(fw.zoom_rules.iter().any(|r| r.action == "block"));
+    }
+
+    #[test]
+    fn wide_port_ranges_are_judged_without_listing_every_port() {
+        let ufw = |to: &str| {
+            format!("Status: active\n\nTo      Action      From\n--      ------      ----\n{to}      DENY      Anywhere\n")
+        };
+        assert_eq!(
+            parse_ufw_status(&ufw("1:65535/udp"))
+                .unwrap()
+                .zoom_rules
+                .len(),
+            1
+        );
+        assert_eq!(
+            parse_ufw_status(&ufw("22,8000:9000/udp"))
+                .unwrap()
+                .zoom_rules
+                .len(),
+            1
+        );
+        assert!(parse_ufw_status(&ufw("9000:9999/udp"))
+            .unwrap()
+            .zoom_rules
+            .is_empty());
+        assert!(parse_ufw_status(&ufw("8810:8801/udp"))
+            .unwrap()
+            .zoom_rules
+            .is_empty());
+
+        let text = format!(
+            r#"{{"nftables": [{}]}}"#,
+            rule("input", r#"{"set": [22, {"range": [8000, 9000]}]}"#, "drop")
+        );
+        let fw = parse_nft_ruleset(&text).unwrap();
+        assert_eq!(
+            fw.zoom_rules[0].name,
+            "inet filter chain input (ports [8801, 8802, 8803, 8804, 8805, 8806, 8807, 8808, 8809, 8810])"
+        );
     }
 }

@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { var s = ''; for (var i = 0; i < 20000; i++) s += 'PROXY p' + i + ':8080; '; return s; }

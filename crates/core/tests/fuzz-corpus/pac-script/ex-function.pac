@@ -1,0 +1,1 @@
+function FindProxyForURLEx(url, host) { return dnsResolveEx(host) + ''; }

@@ -1,0 +1,1 @@
+Object.defineProperty(this, 'FindProxyForURL', { get: function () { for (;;) {} } });

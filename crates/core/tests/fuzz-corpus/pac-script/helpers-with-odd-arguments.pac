@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { isInNet(); isInNet(1,2,3); shExpMatch(); dnsDomainLevels(null); weekdayRange(); dateRange(1,2,3,4,5,6,7); timeRange('GMT'); sortIpAddressList(); isInNetEx('::1', '::/0'); convert_addr({}); return String(isResolvable(undefined)) === 'false' ? 'DIRECT' : 'DIRECT'; }

@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { var a = []; for (var i = 0; ; i++) a.push({i: i, s: 'abcdefgh' + i}); }

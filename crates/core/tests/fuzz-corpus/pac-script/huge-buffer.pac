@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { var b = new ArrayBuffer(1 << 30); return 'DIRECT'; }

@@ -1,0 +1,1 @@
+let FindProxyForURL = (url, host) => 'PROXY a:1';

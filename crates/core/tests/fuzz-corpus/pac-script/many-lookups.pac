@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { for (var i = 0; i < 100000; i++) dnsResolve('h' + i + '.example'); return 'DIRECT'; }

@@ -1,0 +1,1 @@
+async function FindProxyForURL(url, host) { return 'DIRECT'; }

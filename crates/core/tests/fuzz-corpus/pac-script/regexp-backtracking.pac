@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { return /(a+)+$/.test('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!') ? 'DIRECT' : 'PROXY p:1'; }

@@ -1,0 +1,1 @@
+function FindProxyForURL(url, host) { var s = 'x'; for (;;) s += s; }
