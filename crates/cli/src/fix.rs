@@ -11,9 +11,35 @@ use meeting_doctor_core::fixes::fixer::{
 };
 use meeting_doctor_core::fixes::journal::{Entry, EntryState};
 use meeting_doctor_core::fixes::{self, Preview, Risk};
-use meeting_doctor_core::{CancellationToken, Profile};
+use meeting_doctor_core::{text, CancellationToken, Profile};
 
 use crate::{fail, load_profile, EXIT_HEALTHY, EXIT_INTERNAL, EXIT_PROBLEMS, EXIT_USAGE};
+
+/// A writer that makes text from outside (step details from OS tools,
+/// connection and service names, journal lines) safe for a terminal:
+/// controls and escape sequences become visible escapes (see
+/// `meeting_doctor_core::text`). Each `write` gets whole `str` pieces
+/// from `write!`, so no character is split.
+struct Clean<W: Write>(W);
+
+impl<W: Write> Write for Clean<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let s = String::from_utf8_lossy(buf);
+        self.0.write_all(text::block(&s).as_bytes())?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
+    }
+}
+
+/// `eprintln!` through [`Clean`].
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(Clean(std::io::stderr().lock()), $($arg)*);
+    }};
+}
 
 fn runtime() -> Result<tokio::runtime::Runtime, u8> {
     tokio::runtime::Builder::new_multi_thread()
@@ -120,11 +146,9 @@ pub fn list(profile_path: Option<&PathBuf>, from: Option<&PathBuf>, json: bool, 
     };
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &suggestions)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+        crate::print_json(&mut out, serde_json::to_string_pretty(&suggestions))
     } else {
-        print_list(&mut out, &suggestions, report.is_some())
+        print_list(&mut Clean(&mut out), &suggestions, report.is_some())
     };
     match written {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
@@ -202,7 +226,7 @@ fn confirm(question: &str, yes: bool) -> Result<bool, u8> {
             "there is no terminal to ask on, so nothing was changed; add --yes to confirm",
         ));
     }
-    eprint!("{question} [y/N] ");
+    eprint!("{} [y/N] ", text::line(question));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {
@@ -216,20 +240,20 @@ fn confirm(question: &str, yes: bool) -> Result<bool, u8> {
 
 fn print_event(e: FixEvent) {
     match e {
-        FixEvent::WaitingForApproval { timeout_s } => eprintln!(
-            "Asking for administrator rights (waiting up to {timeout_s} s for an answer)…"
-        ),
+        FixEvent::WaitingForApproval { timeout_s } => {
+            say!("Asking for administrator rights (waiting up to {timeout_s} s for an answer)…")
+        }
         FixEvent::Step { step } => print_step(&step),
-        FixEvent::Verifying { .. } => eprintln!("Checking again…"),
+        FixEvent::Verifying { .. } => say!("Checking again…"),
     }
 }
 
 fn print_step(r: &StepResult) {
     let mark = if r.ok { "✓" } else { "✗" };
     if r.detail.is_empty() {
-        eprintln!("  {mark} {}", r.title);
+        say!("  {mark} {}", r.title);
     } else {
-        eprintln!("  {mark} {} — {}", r.title, r.detail);
+        say!("  {mark} {} — {}", r.title, text::line(&r.detail));
     }
 }
 
@@ -345,7 +369,17 @@ pub fn fix(args: FixArgs) -> u8 {
         if args.script {
             return match plan {
                 Ok(p) => {
-                    print!("{}", fixes::script::export(&p));
+                    let script = fixes::script::export(&p);
+                    // The script must stay exact; on a terminal, text
+                    // that would move the cursor or set the title is not
+                    // shown at all.
+                    if std::io::stdout().is_terminal() && text::block(&script) != script {
+                        return fail(
+                            EXIT_PROBLEMS,
+                            "the script holds characters a terminal would act on (from a name on this computer); write it to a file: meeting-doctor fix ID --script > fix.sh",
+                        );
+                    }
+                    print!("{script}");
                     EXIT_HEALTHY
                 }
                 Err(na) => fail(
@@ -358,20 +392,20 @@ pub fn fix(args: FixArgs) -> u8 {
             Ok(p) => p,
             Err(e) => return fail(EXIT_USAGE, &e.to_string()),
         };
-        let mut err = std::io::stderr().lock();
+        let mut err = Clean(std::io::stderr().lock());
         let _ = print_preview(&mut err, &preview);
         drop(err);
         if !preview.applicable {
             return EXIT_PROBLEMS;
         }
         if args.dry_run {
-            eprintln!("(--dry-run: nothing was changed)");
+            say!("(--dry-run: nothing was changed)");
             return EXIT_HEALTHY;
         }
         match confirm(&format!("Apply \"{}\"?", catalog_fix.title), args.yes) {
             Ok(true) => {}
             Ok(false) => {
-                eprintln!("Nothing was changed.");
+                say!("Nothing was changed.");
                 return EXIT_PROBLEMS;
             }
             Err(code) => return code,
@@ -387,7 +421,7 @@ pub fn fix(args: FixArgs) -> u8 {
         };
         let verify = !args.no_verify && !fixer::verify_ids(&profile, args.id).is_empty();
         let before = if verify {
-            eprintln!("Checking first…");
+            say!("Checking first…");
             fixer::measure(&profile, args.id, cancel.clone())
                 .await
                 .unwrap_or_default()
@@ -420,7 +454,7 @@ pub fn fix(args: FixArgs) -> u8 {
             Err(e) => return fail(EXIT_PROBLEMS, &e.to_string()),
         };
         ctrl_c.abort();
-        let mut out = std::io::stdout().lock();
+        let mut out = Clean(std::io::stdout().lock());
         let _ = print_outcome(&mut out, &outcome, false);
         outcome_code(&outcome)
     });
@@ -475,14 +509,14 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
             ),
         );
     }
-    eprintln!("Undo {} ({}, {}):", entry.title, entry.id, entry.at);
+    say!("Undo {} ({}, {}):", entry.title, entry.id, entry.at);
     for u in &entry.undo {
-        eprintln!("  - {u}");
+        say!("  - {u}");
     }
     match confirm(&format!("Undo \"{}\"?", entry.title), yes) {
         Ok(true) => {}
         Ok(false) => {
-            eprintln!("Nothing was changed.");
+            say!("Nothing was changed.");
             return EXIT_PROBLEMS;
         }
         Err(code) => return code,
@@ -497,7 +531,7 @@ pub fn undo(target: Option<&str>, last: bool, yes: bool) -> u8 {
             .await
         {
             Ok(o) => {
-                let _ = print_outcome(&mut std::io::stdout().lock(), &o, true);
+                let _ = print_outcome(&mut Clean(std::io::stdout().lock()), &o, true);
                 outcome_code(&o)
             }
             Err(e) => fail(EXIT_PROBLEMS, &e.to_string()),
@@ -516,12 +550,10 @@ pub fn journal(json: bool) -> u8 {
     };
     let mut out = std::io::stdout().lock();
     let written = if json {
-        serde_json::to_writer_pretty(&mut out, &entries)
-            .map_err(std::io::Error::other)
-            .and_then(|_| writeln!(out))
+        crate::print_json(&mut out, serde_json::to_string_pretty(&entries))
     } else {
         print_journal(
-            &mut out,
+            &mut Clean(&mut out),
             &entries,
             &[fixer.journal().path, fixer.admin_store.journal().path],
         )
@@ -546,7 +578,7 @@ fn journal_fixer() -> Fixer {
 
 fn report_unreadable(fixer: &Fixer) {
     for (path, lines) in fixer.unreadable() {
-        eprintln!(
+        say!(
             "meeting-doctor: {} line(s) of {} could not be read and were skipped (lines {:?}); the file was not changed",
             lines.len(),
             path.display(),

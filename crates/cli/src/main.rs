@@ -325,7 +325,10 @@ fn fail(code: u8, message: &str) -> u8 {
 /// JSON on stdout, for scripts and tickets: the same data, with the
 /// characters serde_json leaves as they are but a terminal could act on
 /// (C1 and bidirectional controls) written as `\uXXXX` escapes.
-fn print_json(out: &mut impl Write, pretty: serde_json::Result<String>) -> std::io::Result<()> {
+pub(crate) fn print_json(
+    out: &mut impl Write,
+    pretty: serde_json::Result<String>,
+) -> std::io::Result<()> {
     let t = pretty.map_err(std::io::Error::other)?;
     writeln!(out, "{}", text::json(&t))
 }

@@ -305,3 +305,28 @@ fn a_full_disk_during_an_append_loses_nothing_and_the_next_fix_still_undoes() {
         "{e:?}"
     );
 }
+
+#[test]
+fn journal_text_reaches_the_terminal_without_escape_sequences() {
+    let h = Home::new();
+    std::fs::create_dir_all(h.data()).unwrap();
+    let hostile = "Fix \u{1b}]0;pwned\u{7}\u{1b}[2J\u{9b}31m\u{202e}";
+    let line = serde_json::json!({"event": "begin", "entry": "e-1", "fix": "clock.sync", "title": hostile,
+        "at": "2026-12-01T10:00:00Z", "os": "linux", "steps": [], "saved": {}, "undo": [{"kind": "ntp_was_off"}]});
+    append(
+        &h.data().join("journal.jsonl"),
+        format!("{line}\n").as_bytes(),
+    );
+    for args in [&["journal"][..], &["journal", "--json"][..]] {
+        let o = h.run(args);
+        let out = text(&o.stdout);
+        assert_eq!(code(&o), 0, "{out}");
+        assert!(
+            !out.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+            "{args:?}: {out:?}"
+        );
+        assert!(out.contains("Fix "), "{out}");
+    }
+    // JSON readers still get the exact title.
+    assert_eq!(entries(&h)[0]["title"], hostile);
+}

@@ -34,6 +34,9 @@ const INHERITED: &[&str] = &[
     "XDG_DATA_HOME",
     "XDG_CACHE_HOME",
     "XDG_CURRENT_DESKTOP",
+    // Which of the installed settings stores GNOME's gsettings reads
+    // (a desktop session may set it); it names a store, not code.
+    "GSETTINGS_BACKEND",
     "DISPLAY",
     "WAYLAND_DISPLAY",
 ];
