@@ -865,3 +865,100 @@ static PROFILE: Target = Target {
 fn profile_toml() {
     fuzz(&PROFILE);
 }
+
+// ---------------------------------------------------------------------------
+// The journal (a file its owner, or any program of theirs, can write)
+
+/// A record the journal really writes, as its line.
+fn journal_line(entry: &str) -> String {
+    use meeting_doctor_core::fixes::journal::Record;
+    use meeting_doctor_core::fixes::undo::Undo;
+    let r = Record::Begin {
+        entry: entry.into(),
+        fix: "clock.sync".into(),
+        title: "Set the clock from the internet".into(),
+        at: "2026-12-01T10:00:00Z".into(),
+        os: meeting_doctor_core::system::Os::Linux,
+        steps: vec![],
+        undo: vec![Undo::NtpWasOff],
+        saved: Default::default(),
+        digest: "0".repeat(64),
+    };
+    serde_json::to_string(&r).unwrap()
+}
+
+fn journal(input: &[u8]) -> Result<(), String> {
+    use meeting_doctor_core::fixes::journal::{entries, parse, Record};
+    let text = String::from_utf8_lossy(input);
+    let c = parse(&text);
+    // Every undo value read back is either refused with a reason or made
+    // into a step: never a panic.
+    for e in entries(&c.records) {
+        let _ = e.can_undo();
+    }
+    for r in &c.records {
+        if let Record::Begin { undo, .. } = r {
+            for u in undo {
+                let _ = (u.step("/backup"), u.title());
+            }
+        }
+    }
+    // Whatever came before, a record appended on a fresh line (as
+    // `Journal::append` does) is read whole.
+    let mut torn = text.into_owned();
+    if !torn.ends_with('\n') {
+        torn.push('\n');
+    }
+    torn.push_str(&journal_line("after"));
+    torn.push('\n');
+    match parse(&torn).records.last() {
+        Some(r) if r.entry() == "after" => Ok(()),
+        other => Err(format!("the record after the input was lost: {other:?}")),
+    }
+}
+
+fn journal_seeds() -> Vec<Vec<u8>> {
+    let mut v = vec![journal_line("a").into_bytes()];
+    let whole = format!("{}\n{}\n", journal_line("a"), journal_line("b"));
+    v.push(whole.as_bytes()[..whole.len() - 40].to_vec());
+    v.push(br#"{"event":"begin","entry":"x","fix":"firewall.allow_zoom","title":"t","at":"","os":"linux","steps":[],"undo":[{"kind":"nft_rules","family":"inet","table":"filter","chain":"output"},{"kind":"ufw_rule","proto":"udp","ports":"3478,8801:8810"},{"kind":"windows_dns","interface":"Wi-Fi","servers":["1.1.1.1"]}]}"#.to_vec());
+    v.push(br#"{"event":"end","entry":"x","ok":true,"message":null}"#.to_vec());
+    v
+}
+
+static JOURNAL: Target = Target {
+    name: "journal",
+    fixtures: &[],
+    generated: journal_seeds,
+    dict: &[
+        "\n",
+        "{\"event\":\"begin\",",
+        "\"undo\":[",
+        "{\"kind\":\"restore_files\"}",
+        "\"entry\":\"x\"",
+        "\"kind\":",
+        "\"nft_rules\"",
+        "\"mac_dns\"",
+        "\"servers\":[",
+        "\"ports\":\"",
+        "\\u0000",
+        "\\ud800",
+        "null",
+        "\"",
+        "}",
+        "]",
+    ],
+    nest: &[("[", "]"), ("{\"a\":", "}")],
+    run: journal,
+    fixup: None,
+    max_len: 64 << 10,
+    memory: LINEAR,
+    secs: 2.0,
+    hang: PARSE_HANG,
+    exclusive: false,
+};
+
+#[test]
+fn journal_lines() {
+    fuzz(&JOURNAL);
+}
