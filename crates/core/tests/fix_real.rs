@@ -919,6 +919,7 @@ case "$(cat "$here/mode" 2>/dev/null)" in
   deny) echo "Error executing command as another user: Not authorized" >&2; exit 127 ;;
   signal) kill -KILL $$ ;;
   hang) echo $$ > "$here/pid"; exec sleep 30 ;;
+  slow) exec flock "$here/../admin/fix.lock" sh -c 'sleep 1; exec "$@"' sh "$@" ;;
   run) exec "$@" ;;
 esac
 exit 99
@@ -1082,6 +1083,19 @@ exit \"$code\"\n",
     assert_eq!(o.status, OutcomeStatus::Cancelled, "{o:?}");
     assert!(t.elapsed() < Duration::from_secs(10));
     assert_stopped(&pid_file);
+
+    // The approval came just as the wait ended, and the elevated run had
+    // started (it holds the administrators' lock): the asking program
+    // waits for it and says what it really did, not "no answer".
+    set_mode("slow");
+    fixer.approval_timeout = Duration::from_millis(300);
+    let t = Instant::now();
+    let o = apply(&fixer);
+    assert_eq!(o.status, OutcomeStatus::Applied, "{o:?}");
+    assert!(t.elapsed() >= Duration::from_secs(1), "it waited for the run");
+    assert!(!fixer.admin_store.busy());
+    let _ = argv();
+    fixer.approval_timeout = Duration::from_secs(30);
 
     // Undo of a fix that needed rights goes through the prompt too.
     fixer
