@@ -57,20 +57,25 @@ impl Format {
 /// The report stylesheet, inlined into every HTML report.
 pub const STYLESHEET: &str = include_str!("../../../assets/report.css");
 
-pub use crate::redact::{redacted, COMPUTER_PLACEHOLDER, USER_PLACEHOLDER, WIFI_PLACEHOLDER};
+pub use crate::redact::{
+    redacted, without_secrets, COMPUTER_PLACEHOLDER, CREDENTIALS_PLACEHOLDER, SECRET_PLACEHOLDER,
+    USER_PLACEHOLDER, WIFI_PLACEHOLDER,
+};
 
 /// Options beyond the format.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions<'a> {
-    /// Remove user and host names, IP addresses and home paths first.
+    /// Remove user, computer and Wi-Fi names, IP and MAC addresses, e-mail
+    /// addresses and home paths first. Secrets (passwords and tokens in
+    /// URLs) are removed either way.
     pub redact: bool,
     /// A run on another network (the hotspot test) that includes this
     /// report, for the "works on another network" line.
     pub comparison: Option<&'a Comparison>,
 }
 
-/// Renders `report`; `redact` removes user and host names, IP addresses and
-/// home paths first.
+/// Renders `report`; `redact` removes user and host names, addresses and
+/// home paths first. Passwords and tokens never appear, redacted or not.
 pub fn render(report: &Report, format: Format, redact: bool) -> String {
     render_with(
         report,
@@ -82,18 +87,22 @@ pub fn render(report: &Report, format: Format, redact: bool) -> String {
     )
 }
 
+/// What "Copy for a technician" gives, and the only thing it gives: the
+/// Markdown report, always redacted (a ticket or a chat is no place for
+/// names and addresses; the saved report can keep them when asked).
+pub fn technician_copy(report: &Report) -> String {
+    render(report, Format::Markdown, true)
+}
+
 /// Renders `report` with options (redaction, a comparison run).
 pub fn render_with(report: &Report, format: Format, opts: RenderOptions<'_>) -> String {
-    let r = if opts.redact {
-        redacted(report)
-    } else {
-        report.clone()
-    };
+    let (r, comparison) = crate::redact::prepare(report, opts.comparison, opts.redact);
+    let view = |r: &Report| View::of(r, opts.redact, comparison.as_ref());
     match format {
         Format::Json => serde_json::to_string_pretty(&r).unwrap_or_default(),
-        Format::Markdown => markdown(&View::of(&r, opts.redact, opts.comparison)),
-        Format::Html => html(&View::of(&r, opts.redact, opts.comparison)),
-        Format::Text => text(&View::of(&r, opts.redact, opts.comparison)),
+        Format::Markdown => markdown(&view(&r)),
+        Format::Html => html(&view(&r)),
+        Format::Text => text(&view(&r)),
     }
 }
 
