@@ -10,13 +10,20 @@
 //!   a host without a scheme (`user:pass@proxy:8080`), URL query strings
 //!   and fragments (`?[redacted]`, `#[redacted]`: a captive portal's
 //!   `?mac=…&token=…`, a PAC URL's `?auth=…`), path parameters
-//!   (`;jsessionid=…`) and path segments that look like tokens.
+//!   (`;jsessionid=…`) and path segments that look like tokens; outside
+//!   URLs, the values of settings and headers named like secrets
+//!   (`HTTPS_PROXY_PASSWORD=…`, `"client_secret": "…"`, `Authorization:`,
+//!   evidence keys such as `password`) and of HTML form fields (the start
+//!   of a sign-in page).
 //!   Scheme, host, port and the rest of the path stay: "the portal at
 //!   login.hotel.example" or "the PAC file at wpad.corp.example/proxy.pac"
 //!   is what a technician acts on, and names the network, not a person.
 //! - **Personal details** leave a redacted report: the user and computer
-//!   names, the Wi-Fi network's name, home folders, e-mail addresses (their
-//!   local part), IP addresses and MAC addresses.
+//!   names (and the 15-character NetBIOS cut of a long computer name), the
+//!   Wi-Fi network's name, home folders, e-mail addresses (their local
+//!   part), user names after `username=`/`ProxyUser=`, Windows account SIDs,
+//!   IP addresses and MAC addresses. Other host names (proxies, portals,
+//!   DNS suffixes) stay: they name the network, and a technician needs them.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
@@ -99,6 +106,10 @@ fn wifi_name(network: &str) -> Option<&str> {
 /// person called "pass" or "linux" must not turn a status into "[user]").
 const FIXED: &[&str] = &["schema", "status", "os", "generated_at"];
 
+/// Names of settings whose value is a user name (`ProxyUser=bob`,
+/// `"username": "bob"`): personal, replaced in a redacted report.
+const USER_NAMES: &[&str] = &["username", "user_name", "proxyuser", "proxy_user"];
+
 /// Wi-Fi names that are words of the report itself: replaced where the
 /// report names the network, but not as words everywhere ("Zoom" and
 /// "/home/" would be garbled). Such names identify no one.
@@ -161,9 +172,13 @@ impl Redactor {
         }
         if let Some(h) = &r.system.host_name {
             red.add_name(h, COMPUTER_PLACEHOLDER);
-            // lab-pc.corp.example → lab-pc too.
-            if let Some((first, _)) = h.split_once('.') {
-                red.add_name(first, COMPUTER_PLACEHOLDER);
+            // lab-pc.corp.example → lab-pc too, and the NetBIOS name Windows
+            // cuts it to (15 characters: "FINANCE-LAPTOP-" of a longer one).
+            let first = h.split_once('.').map_or(h.as_str(), |(f, _)| f);
+            red.add_name(first, COMPUTER_PLACEHOLDER);
+            if first.chars().count() > 15 {
+                let netbios: String = first.chars().take(15).collect();
+                red.add_name(&netbios, COMPUTER_PLACEHOLDER);
             }
         }
         for check in &r.checks {
@@ -317,6 +332,7 @@ impl Redactor {
             Value::Object(m) => {
                 let old = std::mem::take(m);
                 for (k, mut x) in old {
+                    let secret = free && secret_key(&k) && x.is_string();
                     let key = if free {
                         let mut key = self.text(&k);
                         while m.contains_key(&key) {
@@ -326,7 +342,10 @@ impl Redactor {
                     } else {
                         k
                     };
-                    if free || !FIXED.contains(&key.as_str()) {
+                    if secret {
+                        // {"password": "…"}: the value is the secret, whatever it looks like.
+                        x = Value::String(SECRET_PLACEHOLDER.to_string());
+                    } else if free || !FIXED.contains(&key.as_str()) {
                         let free = free || key == "evidence" || key == "fixes_applied";
                         self.value(&mut x, free);
                     }
@@ -343,6 +362,12 @@ impl Redactor {
             return s;
         }
         let s = emails(&s);
+        let s = if s.contains(['=', ':']) {
+            named_values(&s, user_key, USER_PLACEHOLDER)
+        } else {
+            s
+        };
+        let s = account_sids(&s);
         let s = home_paths(&s);
         let s = self.names_in(&s);
         // MAC addresses before IP addresses: "fe80::a4:83:e7:12:34:56" is
@@ -621,10 +646,176 @@ fn mac_at(c: &[char], i: usize) -> Option<(usize, [u8; 6])> {
 /// Credentials, query strings, fragments and tokens in URLs, and
 /// `user:password@` before a host without a scheme.
 fn secrets(s: &str) -> String {
-    if !s.contains('@') && !s.contains("://") {
+    let s = if s.contains('@') || s.contains("://") {
+        bare_credentials(&urls(s))
+    } else {
+        s.to_string()
+    };
+    let s = if s.contains(['=', ':']) {
+        named_values(&s, secret_key, SECRET_PLACEHOLDER)
+    } else {
+        s
+    };
+    form_values(&s)
+}
+
+/// Names of settings and headers whose value is a secret, as the last part
+/// of a name (`HTTPS_PROXY_PASSWORD`, `x-auth-token`, `"client_secret"`).
+const SECRET_NAMES: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "passphrase",
+    "secret",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "sessionid",
+    "session_id",
+    "jsessionid",
+    "phpsessid",
+    "authorization",
+    "cookie",
+];
+
+/// Headers whose whole value is secret ("Basic dXNlcjpw…", "a=1; b=2").
+const WHOLE_LINE: &[&str] = &["authorization", "cookie"];
+
+/// `name` is one of `list`, or ends with one after "_" or "-".
+fn last_part_is(name: &str, list: &[&str]) -> bool {
+    let name = name.trim_matches(['"', '\'']).to_ascii_lowercase();
+    list.iter().any(|k| {
+        name == *k
+            || name
+                .strip_suffix(k)
+                .is_some_and(|head| head.ends_with(['_', '-']))
+    })
+}
+
+fn secret_key(name: &str) -> bool {
+    last_part_is(name, SECRET_NAMES)
+}
+
+fn user_key(name: &str) -> bool {
+    last_part_is(name, USER_NAMES)
+}
+
+/// `name=value`, `name: value`, `"name":"value"` in running text, for the
+/// names `is_key` takes → the value becomes `placeholder`.
+fn named_values(s: &str, is_key: fn(&str) -> bool, placeholder: &str) -> String {
+    let c: Vec<char> = s.chars().collect();
+    let ident = |x: char| x.is_ascii_alphanumeric() || matches!(x, '_' | '-');
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < c.len() {
+        if !(c[i].is_ascii_alphabetic() && (i == 0 || !ident(c[i - 1]))) {
+            out.push(c[i]);
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j < c.len() && ident(c[j]) {
+            j += 1;
+        }
+        let name: String = c[i..j].iter().collect();
+        out.push_str(&name);
+        if !is_key(&name) {
+            i = j;
+            continue;
+        }
+        // A closing quote, spaces, "=" or ":" (not "://"), spaces, a quote.
+        let mut k = j;
+        if matches!(c.get(k), Some('"' | '\'')) {
+            k += 1;
+        }
+        while c.get(k) == Some(&' ') {
+            k += 1;
+        }
+        let sep_ok = match c.get(k) {
+            Some('=') => true,
+            Some(':') => c.get(k + 1) != Some(&'/'),
+            _ => false,
+        };
+        if !sep_ok {
+            i = j;
+            continue;
+        }
+        k += 1;
+        while c.get(k) == Some(&' ') {
+            k += 1;
+        }
+        let quote = c.get(k).copied().filter(|q| matches!(q, '"' | '\''));
+        if quote.is_some() {
+            k += 1;
+        }
+        // Already replaced (redacting twice).
+        let ph: Vec<char> = placeholder.chars().collect();
+        if c[k..].starts_with(&ph) {
+            out.extend(&c[j..k + ph.len()]);
+            i = k + ph.len();
+            continue;
+        }
+        let whole_line = last_part_is(&name, WHOLE_LINE);
+        let mut end = k;
+        while end < c.len() {
+            let x = c[end];
+            let stop = match quote {
+                Some(q) => x == q || x == '\n',
+                None if whole_line => x == '\n' || x == '"',
+                None => {
+                    x.is_whitespace()
+                        || matches!(
+                            x,
+                            '"' | '\'' | '&' | ';' | ',' | '<' | '>' | ')' | '}' | ']'
+                        )
+                }
+            };
+            if stop {
+                break;
+            }
+            end += 1;
+        }
+        out.extend(&c[j..k]);
+        if end > k {
+            out.push_str(placeholder);
+        }
+        i = end;
+    }
+    out
+}
+
+/// The values of an HTML form (`<input type="hidden" name="token"
+/// value="…">` in the start of a sign-in page): session keys, the device's
+/// address, anything a portal pre-fills.
+fn form_values(s: &str) -> String {
+    if !s.to_ascii_lowercase().contains("<input") {
         return s.to_string();
     }
-    bare_credentials(&urls(s))
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let Some(at) = lower.find("value=") else {
+            break;
+        };
+        let v = at + "value=".len();
+        let quote = rest[v..].chars().next().filter(|q| matches!(q, '"' | '\''));
+        out.push_str(&rest[..v]);
+        let Some(q) = quote else {
+            rest = &rest[v..];
+            continue;
+        };
+        let body = &rest[v + 1..];
+        let end = body.find(q).unwrap_or(body.len());
+        out.push(q);
+        if !body[..end].is_empty() {
+            out.push_str(SECRET_PLACEHOLDER);
+        }
+        rest = &body[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Where a URL stops in running text: at white space, quotes, angle
@@ -951,6 +1142,30 @@ fn emails(s: &str) -> String {
     out
 }
 
+/// A Windows account's security identifier (`S-1-5-21-<domain>-<RID>`)
+/// names one user on one computer or domain → `S-1-5-21-[user]`. The
+/// well-known ones (`S-1-5-18`, `S-1-5-32-544`) name no one and stay.
+fn account_sids(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find("S-1-5-21-") {
+        let tail = &rest[at + "S-1-5-21-".len()..];
+        let n = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .unwrap_or(tail.len());
+        let id = tail[..n].trim_end_matches('-');
+        out.push_str(&rest[..at + "S-1-5-21-".len()]);
+        if id.is_empty() {
+            rest = tail;
+        } else {
+            out.push_str(USER_PLACEHOLDER);
+            rest = &tail[id.len()..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// `/home/NAME`, `/Users/NAME`, `C:\Users\NAME`, `C:\Documents and
 /// Settings\NAME` (any separators, any case) → the same with `[user]`. A
 /// name with spaces (`C:\Users\John Smith\AppData`) is taken whole when a
@@ -1232,6 +1447,84 @@ mod tests {
         ] {
             assert_eq!(secrets(keep), keep);
         }
+    }
+
+    #[test]
+    fn named_secrets_outside_urls_lose_their_value() {
+        for (input, want) in [
+            (
+                "HTTPS_PROXY_PASSWORD=hunter2 set",
+                "HTTPS_PROXY_PASSWORD=[redacted] set",
+            ),
+            (
+                r#"{"client_secret":"abc","x":1}"#,
+                r#"{"client_secret":"[redacted]","x":1}"#,
+            ),
+            (
+                "Proxy-Authorization: Basic YWxpY2U6aHVudGVyMg==\nnext",
+                "Proxy-Authorization: [redacted]\nnext",
+            ),
+            ("x-auth-token: abc123 next", "x-auth-token: [redacted] next"),
+            ("pwd = 's3 cr3t', ok", "pwd = '[redacted]', ok"),
+            // The start of a sign-in page: what its form carries.
+            (
+                r#"<form><input type="hidden" name="token" value="s3cr3t"><input name=mac VALUE='aa:bb:cc:dd:ee:ff'>"#,
+                r#"<form><input type="hidden" name="token" value="[redacted]"><input name=mac VALUE='[redacted]'>"#,
+            ),
+        ] {
+            assert_eq!(secrets(input), want, "{input}");
+            assert_eq!(secrets(want), want, "twice: {want}");
+        }
+        for keep in [
+            "Proxy-Authenticate: Negotiate",
+            "a password-protected Wi-Fi",
+            "tokens: 3",
+            "the value=\"x\" of no form",
+            "token://x",
+        ] {
+            assert_eq!(secrets(keep), keep);
+        }
+        // Evidence keys that name a secret hide the value, whatever it is.
+        let mut v = serde_json::json!({"password": "x", "proxy": {"api_key": "42", "port": 8080, "http": "p:3128"}});
+        Redactor::secrets_only().value(&mut v, true);
+        assert_eq!(
+            v,
+            serde_json::json!({"password": "[redacted]", "proxy": {"api_key": "[redacted]", "port": 8080, "http": "p:3128"}})
+        );
+    }
+
+    #[test]
+    fn account_names_and_ids_are_personal() {
+        let mut r = red();
+        for (input, want) in [
+            ("ProxyUser=bob", "ProxyUser=[user]"),
+            (r#""username": "bob""#, r#""username": "[user]""#),
+            (
+                "owner S-1-5-21-3623811015-3361044348-30300820-1013.",
+                "owner S-1-5-21-[user].",
+            ),
+            ("SYSTEM is S-1-5-18", "SYSTEM is S-1-5-18"),
+        ] {
+            assert_eq!(r.text(input), want, "{input}");
+        }
+        // A computer name longer than 15 characters, as NetBIOS cuts it.
+        let mut report = crate::report::Report::new(
+            &crate::Profile::builtin(),
+            crate::RunOutcome {
+                findings: vec![],
+                elapsed_ms: 0,
+                deadline_ms: 0,
+                deadline_hit: false,
+                cancelled: false,
+            },
+        );
+        report.system.user = None;
+        report.system.host_name = Some("Finance-Laptop-Alice.corp.example".into());
+        let mut r = Redactor::new(&report);
+        assert_eq!(
+            r.text("CORP\\FINANCE-LAPTOP-$ and finance-laptop-alice"),
+            "CORP\\[computer]$ and [computer]"
+        );
     }
 
     #[test]

@@ -581,11 +581,14 @@ fn leaky() -> Report {
         c.detail = format!("GET http://connectivitycheck.gstatic.com/generate_204 → HTTP 302 (0 body bytes); redirected to {PORTAL}");
         c.evidence["status"] = json!(302);
         c.evidence["redirect_to"] = json!(PORTAL);
+        c.evidence["body_start"] =
+            json!("<html><form><input type=\"hidden\" name=\"t\" value=\"f0rmt0ken\">");
     });
     change(&mut r, "proxy", |c| {
         c.status = Status::Warn;
         c.summary = format!("Web traffic goes through a proxy ({PROXY}) and a script ({PAC}); if Zoom can't connect, the proxy may be why.");
-        c.detail = format!("{{\"pac_url\":\"{PAC}\",\"http\":\"alice:hunter2@proxy.corp.example:8080\"}} (read from environment)");
+        c.detail = format!("{{\"pac_url\":\"{PAC}\",\"http\":\"alice:hunter2@proxy.corp.example:8080\"}} (read from environment; HTTPS_PROXY_PASSWORD=envs3cret)");
+        c.evidence["settings"]["password"] = json!("pr0xypw");
         c.evidence["settings"]["pac_url"] = json!(PAC);
         c.evidence["settings"]["http"] = json!("alice:hunter2@proxy.corp.example:8080");
         c.evidence["settings"]["https"] = json!(PROXY);
@@ -621,8 +624,17 @@ fn leaky() -> Report {
 }
 
 /// What may never appear in a shared report, lower-cased.
-const SECRETS: [&str; 7] = [
-    "hunter2", "s3cr3t", "token=", "abc123", "auth=", "alice:", "mac=aa",
+const SECRETS: [&str; 10] = [
+    "f0rmt0ken",
+    "pr0xypw",
+    "envs3cret",
+    "hunter2",
+    "s3cr3t",
+    "token=",
+    "abc123",
+    "auth=",
+    "alice:",
+    "mac=aa",
 ];
 
 /// Addresses and names: gone from a redacted report, kept in one with names.

@@ -100,13 +100,13 @@ const PAC = "http://wpad.corp.example/proxy.pac?auth=abc123";
 const LEAKY = report(
   findings({
     captive_portal: finding("captive_portal", "fail", "This network wants you to sign in on a web page first (login.hotel.example).", `GET http://captive.example/generate_204 → HTTP 302; redirected to ${PORTAL}`),
-    proxy: finding("proxy", "warn", `Web traffic goes through a proxy (${PROXY}) and a script (${PAC}).`, `{"pac_url":"${PAC}","http":"alice:hunter2@proxy.corp.example:8080"}`),
+    proxy: finding("proxy", "warn", `Web traffic goes through a proxy (${PROXY}) and a script (${PAC}).`, `{"pac_url":"${PAC}","http":"alice:hunter2@proxy.corp.example:8080"} (HTTPS_PROXY_PASSWORD=envs3cret)`),
     vpn: finding("vpn", "warn", "Zoom's traffic leaves by eth0:fe80::1c2:3ff:fe4:5, next to fe80::1%eth0.", "gateway lladdr a4:83:e7:12:34:56"),
     network_type: finding("network_type", "warn", "Connected by Wi-Fi (Alice's iPhone); access point A4-83-E7-12-34-56.", "interface wlan0 (a4:83:e7:12:34:56)"),
   }),
 );
 /** None of these may reach the clipboard (lower case). */
-const LEAKS = ["hunter2", "s3cr3t", "token=", "abc123", "auth=", "alice:", "mac=aa", "fe80::1", "a4:83:e7:12:34:56", "a4-83-e7-12-34-56", "aa:bb:cc:dd:ee:ff", "alice's iphone", "anna"];
+const LEAKS = ["envs3cret", "hunter2", "s3cr3t", "token=", "abc123", "auth=", "alice:", "mac=aa", "fe80::1", "a4:83:e7:12:34:56", "a4-83-e7-12-34-56", "aa:bb:cc:dd:ee:ff", "alice's iphone", "anna"];
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const $ = (sel: string) => document.querySelector(sel);
