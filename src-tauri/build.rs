@@ -7,6 +7,7 @@ fn main() {
             "start_check",
             "cancel_check",
             "render_report",
+            "technician_report",
             "save_report",
             "compare_reports",
             "fix_suggestions",

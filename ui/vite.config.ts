@@ -2,7 +2,7 @@ import { defineConfig } from "vitest/config";
 
 // The app's CSP forbids inline scripts and styles: everything is emitted as
 // files next to index.html, loaded relative to it (base "./").
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   base: "./",
   clearScreen: false,
   build: {
@@ -15,9 +15,15 @@ export default defineConfig({
     cssCodeSplit: false,
     sourcemap: false,
   },
-  server: { strictPort: true, port: 1420 },
+  server: {
+    strictPort: true,
+    port: 1420,
+    // The unit tests read what the engine's redactor writes (the technician
+    // copy snapshot), so the UI's test proves the text it copies is that one.
+    ...(mode === "test" ? { fs: { allow: [".", decodeURIComponent(new URL("../crates/core/tests/snapshots/", import.meta.url).pathname)] } } : {}),
+  },
   test: {
     environment: "jsdom",
     include: ["tests/unit/**/*.test.ts"],
   },
-});
+}));

@@ -6,6 +6,8 @@
 //!   resolves with the `Report`;
 //! - `cancel_check` → stops a running check;
 //! - `render_report(report, format, redact)` → the report as text;
+//! - `technician_report(report)` → what "Copy for a technician" copies:
+//!   the Markdown report, always redacted (there is no flag to get less);
 //! - `save_report(report, format, redact)` → writes it to the Downloads
 //!   folder (never over an existing file) and returns the path;
 //! - `compare_reports(before, after)` → what changed between two runs;
@@ -201,6 +203,14 @@ fn render_report(report: Report, format: Format, redact: bool) -> String {
     render::render(&report, format, redact)
 }
 
+/// "Copy for a technician": the one redacted text the UI copies. A command
+/// of its own, so no flag set wrong in the UI can put names, addresses or
+/// secrets on the clipboard.
+#[tauri::command]
+fn technician_report(report: Report) -> String {
+    render::technician_copy(&report)
+}
+
 #[tauri::command]
 fn save_report(
     app: tauri::AppHandle,
@@ -384,6 +394,7 @@ pub fn run() {
             start_check,
             cancel_check,
             render_report,
+            technician_report,
             save_report,
             compare_reports,
             fixes::fix_suggestions,
@@ -467,6 +478,34 @@ mod tests {
         for fix in ["allow-apply-fix", "allow-undo-fix", "allow-fix-script"] {
             assert!(granted.iter().any(|g| g == fix), "{fix}");
         }
+    }
+
+    #[test]
+    fn the_technician_report_is_always_the_redacted_markdown() {
+        use meeting_doctor_core::{Finding, Status};
+        let outcome = meeting_doctor_core::RunOutcome {
+            findings: vec![Finding::new(
+                "proxy",
+                Status::Warn,
+                "Web traffic goes through a proxy (http://alice:hunter2@proxy.corp.example:8080) on finance-pc-12.",
+            )],
+            elapsed_ms: 1,
+            deadline_ms: 6000,
+            deadline_hit: false,
+            cancelled: false,
+        };
+        let mut report = Report::new(&Profile::builtin(), outcome);
+        report.system.user = Some("mkowalski".into());
+        report.system.host_name = Some("finance-pc-12".into());
+        let text = technician_report(report.clone());
+        assert_eq!(text, render::render(&report, Format::Markdown, true));
+        for secret in ["hunter2", "alice", "mkowalski", "finance-pc-12"] {
+            assert!(!text.contains(secret), "{secret} in\n{text}");
+        }
+        assert!(
+            text.contains("http://[credentials]@proxy.corp.example:8080"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -10,7 +10,6 @@ import { copyText } from "./clipboard";
 import { OTHER_CODE } from "./labels";
 import { initialState, reduce, stageText, stepText, type Action, type State } from "./model";
 import { outcome } from "./outcome";
-import { technicianText } from "./technician";
 import { h } from "./view/dom";
 import { CompareScreen } from "./view/compare";
 import { ErrorScreen } from "./view/error";
@@ -27,8 +26,6 @@ export const STEP_AFTER_MS = 10_000;
 
 export interface App {
   readonly state: State;
-  /** The plain text "Copy for a technician" falls back to when the backend can't render the report. */
-  technicianText(): string;
 }
 
 type ScreenKind = "start" | "run" | "switch" | "compare" | "error";
@@ -59,7 +56,7 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     entry: (id) => state.fixes.history.find((e) => e.id === id),
     finished: (result, action) => {
       dispatch({ type: "fixFinished", result, action });
-      if (state.report && state.phase === "done") prefetchMarkdown(state.report);
+      if (state.report && state.phase === "done") prepareCopy(state.report);
       void loadHistory();
       // What can be fixed depends on what is set now.
       if (result.outcome.status === "applied" || result.outcome.status === "failed") void loadSuggestions(false);
@@ -70,8 +67,8 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
 
   let screen: Screen | null = null;
   let screenKind: ScreenKind | null = null;
-  /** The Markdown of the finished run, rendered ahead so Copy can write it at once. */
-  let markdown: { report: Report; text: string | null } | null = null;
+  /** The finished run's report for a technician, prepared ahead so Copy can write it at once. */
+  let prepared: { report: Report; text: string | null } | null = null;
 
   function announce(text: string): void {
     // Clear first so the same words ("Copied") are read again.
@@ -99,10 +96,14 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       dispatch({ type: "chooseCode", errorCode: code });
     },
     copy: async () => {
-      // Written within the click when the Markdown is ready: some webviews
+      // Written within the click when the text is ready: some webviews
       // only let a page write the clipboard while handling the person's click.
-      const ready = markdown !== null && markdown.report === state.report ? markdown.text : null;
+      const ready = prepared !== null && prepared.report === state.report ? prepared.text : null;
       const text = ready ?? (await technicianReport());
+      if (text === null) {
+        announce("Couldn't prepare the details for a technician.");
+        return { ok: false, text: null };
+      }
       const ok = await copy(text);
       announce(ok ? "Copied" : "Couldn't copy; the text is shown below to copy by hand.");
       return { ok, text };
@@ -127,7 +128,7 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       document.getElementById("other-network")?.focus();
     },
     startOver: () => {
-      markdown = null;
+      prepared = null;
       dispatch({ type: "backToStart" });
     },
     openFix: (id, opener) => {
@@ -270,7 +271,7 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
         dispatch({ type: "event", runId, event });
       });
       dispatch({ type: "runFinished", runId, report });
-      if (state.runId === runId && state.phase === "done") prefetchMarkdown(report);
+      if (state.runId === runId && state.phase === "done") prepareCopy(report);
       if (state.runId === runId && state.phase === "compare") void compareRuns();
     } catch (e) {
       if (state.runId === runId) dispatch({ type: "failed", error: toIpcError(e), source: "run" });
@@ -326,34 +327,31 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     }
   }
 
-  function prefetchMarkdown(report: Report): void {
+  function prepareCopy(report: Report): void {
     const entry: { report: Report; text: string | null } = { report, text: null };
-    markdown = entry;
-    backend.renderReport(report, "markdown", true).then(
+    prepared = entry;
+    backend.technicianReport(report).then(
       (text) => {
         if (text.trim() !== "") entry.text = text;
       },
-      () => undefined, // Copy falls back to the plain text
+      () => undefined, // Copy asks again
     );
   }
 
-  /** The backend's Markdown report without names or addresses; the plain text if it can't be had. */
-  async function technicianReport(): Promise<string> {
+  /**
+   * The engine's report for a technician (names, addresses and secrets taken
+   * out by the Rust redactor), or null when it can't be had. There is no
+   * fallback text made here from the raw state: it would be unredacted.
+   */
+  async function technicianReport(): Promise<string | null> {
     const report = state.report;
-    if (report) {
-      try {
-        const text = await backend.renderReport(report, "markdown", true);
-        if (text.trim() !== "") return text;
-      } catch {
-        // fall back to the plain text below
-      }
+    if (!report) return null;
+    try {
+      const text = await backend.technicianReport(report);
+      return text.trim() !== "" ? text : null;
+    } catch {
+      return null;
     }
-    return makeTechnicianText();
-  }
-
-  function makeTechnicianText(): string {
-    const o = state.phase === "done" ? outcome(state.rows, state.report, state.errorCode) : null;
-    return technicianText({ report: state.report, overview: state.overview, rows: state.rows, errorCode: state.errorCode, outcome: o, now: new Date().toISOString() });
   }
 
   render(state);
@@ -363,6 +361,5 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
     get state() {
       return state;
     },
-    technicianText: makeTechnicianText,
   };
 }

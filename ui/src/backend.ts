@@ -8,8 +8,10 @@ export interface Backend {
   overview(): Promise<Overview>;
   startCheck(errorCode: string | null, onEvent: (e: RunEvent) => void): Promise<Report>;
   cancelCheck(): Promise<boolean>;
-  /** The report as text; `redact` leaves out names, user and network addresses. */
+  /** The report as text; `redact` leaves out names and addresses (passwords and tokens never appear). */
   renderReport(report: Report, format: Format, redact: boolean): Promise<string>;
+  /** What "Copy for a technician" copies: the engine's Markdown report, always redacted. */
+  technicianReport(report: Report): Promise<string>;
   /** Writes the report into the Downloads folder and returns its path; rejects with kind "save". */
   saveReport(report: Report, format: Format, redact: boolean): Promise<string>;
   /** Two runs side by side: `before` on the first network, `after` on the second. */
@@ -38,6 +40,7 @@ export const tauriBackend: Backend = {
   },
   cancelCheck: () => invoke<boolean>("cancel_check"),
   renderReport: (report, format, redact) => invoke<string>("render_report", { report, format, redact }),
+  technicianReport: (report) => invoke<string>("technician_report", { report }),
   saveReport: (report, format, redact) => invoke<string>("save_report", { report, format, redact }),
   compareReports: (before, after) => invoke<Comparison>("compare_reports", { before, after }),
   fixSuggestions: () => invoke<Suggestion[]>("fix_suggestions"),

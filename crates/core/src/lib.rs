@@ -17,6 +17,7 @@ pub mod pac;
 pub mod probes;
 pub mod profile;
 pub mod proxy;
+pub mod redact;
 pub mod render;
 pub mod report;
 pub mod runner;

@@ -559,3 +559,245 @@ fn numbers(v: &Value) -> Vec<String> {
         _ => vec![],
     }
 }
+
+// ──────────────────── secrets and addresses in URLs and tokens ────────────────────
+
+const PORTAL: &str = "http://login.hotel.example/portal?mac=aa:bb:cc:dd:ee:ff&token=s3cr3t";
+const PROXY: &str = "http://alice:hunter2@proxy.corp.example:8080";
+const PAC: &str = "http://wpad.corp.example/proxy.pac?auth=abc123";
+const LINK_LOCAL: &str = "fe80::1c2:3ff:fe4:5";
+const MAC: &str = "a4:83:e7:12:34:56";
+const HOTSPOT: &str = "Alice's iPhone";
+
+/// A report with every kind of secret and address the redactor must find,
+/// in summaries (shown by every format), details (the technical detail),
+/// evidence (JSON) and an applied fix, and things that only look like them.
+fn leaky() -> Report {
+    let mut r = healthy();
+    change(&mut r, "captive_portal", |c| {
+        c.status = Status::Fail;
+        c.summary =
+            "This network wants you to sign in on a web page first (login.hotel.example).".into();
+        c.detail = format!("GET http://connectivitycheck.gstatic.com/generate_204 → HTTP 302 (0 body bytes); redirected to {PORTAL}");
+        c.evidence["status"] = json!(302);
+        c.evidence["redirect_to"] = json!(PORTAL);
+        c.evidence["body_start"] =
+            json!("<html><form><input type=\"hidden\" name=\"t\" value=\"f0rmt0ken\">");
+    });
+    change(&mut r, "proxy", |c| {
+        c.status = Status::Warn;
+        c.summary = format!("Web traffic goes through a proxy ({PROXY}) and a script ({PAC}); if Zoom can't connect, the proxy may be why.");
+        c.detail = format!("{{\"pac_url\":\"{PAC}\",\"http\":\"alice:hunter2@proxy.corp.example:8080\"}} (read from environment; HTTPS_PROXY_PASSWORD=envs3cret)");
+        c.evidence["settings"]["password"] = json!("pr0xypw");
+        c.evidence["settings"]["pac_url"] = json!(PAC);
+        c.evidence["settings"]["http"] = json!("alice:hunter2@proxy.corp.example:8080");
+        c.evidence["settings"]["https"] = json!(PROXY);
+    });
+    change(&mut r, "vpn", |c| {
+        c.status = Status::Warn;
+        c.summary = format!("Zoom's traffic leaves by eth0:{LINK_LOCAL}, next to fe80::1%eth0.");
+        c.detail = format!(
+            "route to 170.114.52.2: dev eth0:{LINK_LOCAL} via fe80::1%eth0; gateway lladdr {MAC}"
+        );
+        c.evidence["route"]["gateway"] = json!("fe80::1");
+        c.evidence["neighbour"] = json!({ "address": "fe80::1%eth0", "lladdr": MAC });
+    });
+    change(&mut r, "network_type", |c| {
+        c.status = Status::Warn;
+        c.summary = format!(
+            "Connected by Wi-Fi ({HOTSPOT}) with a weak signal (signal 20 %); access point {}.",
+            MAC.replace(':', "-").to_uppercase()
+        );
+        c.detail = format!("interface wlan0 ({MAC}); Wi-Fi weak below -70 dBm or 40 %");
+        c.evidence = json!({"link": {"interface": "wlan0", "kind": "wifi", "wifi": {"ssid": HOTSPOT, "signal_percent": 20, "bssid": MAC}}, "read_from": "nmcli"});
+    });
+    // What must survive: times, versions, ports, check ids.
+    change(&mut r, "udp.3478", |c| {
+        c.status = Status::Warn;
+        c.detail =
+            "STUN to stun.example:3478 at 10:30:00 from Zoom 6.2.11.50139; zoom.us:8801 answers"
+                .into();
+    });
+    r.fixes_applied =
+        vec![json!({"id": "dns.flush", "outcome": "applied", "note": format!("through {PROXY}")})];
+    r.diagnosed()
+}
+
+/// What may never appear in a shared report, lower-cased.
+const SECRETS: [&str; 10] = [
+    "f0rmt0ken",
+    "pr0xypw",
+    "envs3cret",
+    "hunter2",
+    "s3cr3t",
+    "token=",
+    "abc123",
+    "auth=",
+    "alice:",
+    "mac=aa",
+];
+
+/// Addresses and names: gone from a redacted report, kept in one with names.
+fn addresses() -> Vec<String> {
+    vec![
+        LINK_LOCAL.into(),
+        "fe80::1".into(),
+        MAC.into(),
+        MAC.replace(':', "-"),
+        "aa:bb:cc:dd:ee:ff".into(),
+        HOTSPOT.to_lowercase(),
+    ]
+}
+
+/// A rendering as plain words: Markdown's escapes and HTML's entities undone.
+fn plain(out: &str) -> String {
+    out.replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("\\_", "_")
+        .to_lowercase()
+}
+
+#[test]
+fn shared_reports_keep_no_secrets_addresses_or_wifi_names_in_any_format() {
+    let report = leaky();
+    for format in Format::ALL {
+        let out = plain(&render(&report, format, true));
+        for s in SECRETS.iter().map(|s| s.to_string()).chain(addresses()) {
+            assert!(!out.contains(&s), "{format:?} still contains {s}:\n{out}");
+        }
+        // Where the portal, the proxy and the script are is what the
+        // technician acts on; it stays, without what was sent to it.
+        for keep in [
+            "login.hotel.example/portal?[redacted]",
+            "[credentials]@proxy.corp.example:8080",
+            "wpad.corp.example/proxy.pac?[redacted]",
+            "eth0:address-",
+            "address-",
+            "%eth0",
+            "mac-1",
+            "[wi-fi name]",
+            // Not addresses, whatever they look like.
+            "10:30:00",
+            "6.2.11.50139",
+            "zoom.us:8801",
+            "stun.example:3478",
+            "udp.3478",
+        ] {
+            assert!(out.contains(keep), "{format:?} lost {keep}:\n{out}");
+        }
+    }
+    // The administrator note still says where the sign-in page is.
+    let md = render(&report, Format::Markdown, true);
+    let flat = md.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("(it redirects to http://login.hotel.example/portal?[redacted])"),
+        "{md}"
+    );
+    // One MAC address, one placeholder, in whichever spelling.
+    let r = redacted(&report);
+    let net = r.checks.iter().find(|c| c.id == "network_type").unwrap();
+    assert!(
+        net.summary.contains("access point mac-1."),
+        "{}",
+        net.summary
+    );
+    assert_eq!(net.evidence["link"]["wifi"]["bssid"], "mac-1");
+    assert_eq!(net.evidence["link"]["wifi"]["ssid"], "[Wi-Fi name]");
+    let vpn = r.checks.iter().find(|c| c.id == "vpn").unwrap();
+    assert_eq!(vpn.evidence["neighbour"]["lladdr"], "mac-1");
+    // The bare link-local address and the one in the route are the same one.
+    let gw = vpn.evidence["route"]["gateway"].as_str().unwrap();
+    assert!(gw.starts_with("address-"), "{gw}");
+    assert_eq!(vpn.evidence["neighbour"]["address"], format!("{gw}%eth0"));
+    // Redacting twice changes nothing more.
+    assert_eq!(
+        serde_json::to_value(redacted(&r)).unwrap(),
+        serde_json::to_value(&r).unwrap()
+    );
+}
+
+#[test]
+fn the_technician_copy_is_the_redacted_markdown() {
+    let report = leaky();
+    let copy = meeting_doctor_core::render::technician_copy(&report);
+    assert_eq!(copy, render(&report, Format::Markdown, true));
+    let flat = plain(&copy);
+    for s in SECRETS.iter().map(|s| s.to_string()).chain(addresses()) {
+        assert!(!flat.contains(&s), "the copy still contains {s}");
+    }
+    // What the UI's test pastes: the copy of this report, read for review.
+    snapshot("leaky.technician.md", &copy);
+}
+
+#[test]
+fn reports_with_names_and_addresses_still_keep_no_secrets() {
+    let report = leaky();
+    for format in Format::ALL {
+        let out = plain(&render(&report, format, false));
+        for s in SECRETS {
+            assert!(!out.contains(s), "{format:?} still contains {s}:\n{out}");
+        }
+        // Names and addresses are what this report is asked to keep.
+        for keep in addresses()
+            .into_iter()
+            .filter(|a| a != "aa:bb:cc:dd:ee:ff")
+            .chain(["[credentials]@proxy.corp.example:8080".to_string()])
+        {
+            assert!(out.contains(&keep), "{format:?} lost {keep}");
+        }
+    }
+    // The JSON still reads back as a report.
+    let back: Report =
+        serde_json::from_str(&render(&report, Format::Json, false)).expect("a report");
+    assert_eq!(back.checks.len(), report.checks.len());
+}
+
+#[test]
+fn the_other_networks_name_is_redacted_too() {
+    let here = lab_failure();
+    let mut hotspot = healthy();
+    hotspot.generated_at = "2026-11-22T08:35:02Z".into();
+    change(&mut hotspot, "network_type", |c| {
+        c.evidence =
+            json!({"link": {"kind": "wifi", "interface": "Wi-Fi", "wifi": {"ssid": HOTSPOT}}});
+    });
+    let c = compare(&here, &hotspot);
+    let opts = RenderOptions {
+        redact: true,
+        comparison: Some(&c),
+    };
+    for format in [Format::Markdown, Format::Html, Format::Text] {
+        let out = plain(&render_with(&here, format, opts));
+        assert!(!out.contains("iphone"), "{format:?}:\n{out}");
+        let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("yes: zoom works on wi-fi ([wi-fi name]), so this network blocks it"),
+            "{format:?}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn a_person_named_like_a_status_keeps_the_report_readable() {
+    // "pass" is a status and "linux" an OS as well as possible user names:
+    // the report's own fields keep their values, the words are replaced.
+    let mut r = healthy();
+    r.system.user = Some("pass".into());
+    r.system.host_name = Some("linux".into());
+    let r = r.diagnosed();
+    let mut r = r;
+    r.diagnosis.headline = "Seen by pass on linux at 192.168.1.20.".into();
+    let red = redacted(&r);
+    assert_eq!(red.system.os, r.system.os);
+    for (a, b) in red.checks.iter().zip(&r.checks) {
+        assert_eq!(a.status, b.status);
+    }
+    assert!(
+        red.diagnosis
+            .headline
+            .starts_with("Seen by [user] on [computer] at address-"),
+        "{}",
+        red.diagnosis.headline
+    );
+}

@@ -167,6 +167,13 @@ export class RunScreen implements Screen {
     copy.addEventListener("click", () => {
       void this.handlers.copy().then(({ ok, text }) => {
         copied.hidden = false;
+        if (text === null) {
+          // Only the engine takes names, addresses and passwords out: without it there is nothing safe to copy.
+          copied.textContent = "Couldn't prepare the details for a technician. Please try again.";
+          manual.hidden = true;
+          manual.value = "";
+          return;
+        }
         copied.textContent = ok ? "Copied. Paste it into an email or chat to your help desk." : "Couldn't copy by itself. Select the text below and copy it.";
         manual.hidden = ok;
         if (!ok) {

@@ -23,8 +23,12 @@ export interface Handlers {
   cancel(): void;
   retry(): void;
   chooseCode(code: string | null): void;
-  /** Copies the report for a technician; `ok` false means it is shown for copying by hand. */
-  copy(): Promise<{ ok: boolean; text: string }>;
+  /**
+   * Copies the engine's redacted report for a technician; `ok` false means it
+   * is shown for copying by hand; `text` null means it couldn't be prepared
+   * and nothing was copied (the UI never makes a text of its own).
+   */
+  copy(): Promise<{ ok: boolean; text: string | null }>;
   /** Saves the report (names and addresses left out when `redact`); the message says where, or why not. */
   save(redact: boolean): Promise<{ ok: boolean; message: string }>;
   /** Keep this run and get ready to check another network. */

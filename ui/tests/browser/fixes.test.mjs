@@ -112,7 +112,7 @@ test("Fix it → the dialog names the fix and lists its steps → Cancel changes
   assert.match(await page.locator(".fix-last").textContent(), /^Last try: Undone\.$/);
   await page.locator("#copy").click();
   await page.locator(".copy-result").filter({ hasText: "Copied" }).waitFor();
-  const renders = await calls(page, "render_report");
+  const renders = await calls(page, "technician_report");
   const fixes = renders.at(-1).args.report.fixes_applied;
   assert.deepEqual(
     fixes.map((f) => [f.action, f.title, f.status]),

@@ -198,7 +198,7 @@ test("save report: HTML, names left out by default, the path said politely; a sa
   await failing.context.close();
 });
 
-test("copy for a technician: the backend's Markdown, names left out, on the clipboard", async () => {
+test("copy for a technician: the engine's redacted report, on the clipboard", async () => {
   const markdown = "# Meeting Doctor report\n\n**This network's name lookup blocks Zoom (zoom.us).**\n\n| Check | Result |\n|---|---|\n| Finding Zoom's servers | Problem |\n";
   const { page, context, problems } = await open({ scenario: "filtered", stepMs: 5, markdown });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
@@ -210,32 +210,30 @@ test("copy for a technician: the backend's Markdown, names left out, on the clip
   await page.locator(".copy-result").filter({ hasText: "Copied" }).waitFor();
   await page.waitForFunction(() => document.getElementById("announcer")?.textContent === "Copied");
   assert.equal(await page.evaluate(() => navigator.clipboard.readText()), markdown);
-  const renders = await calls(page, "render_report");
-  assert.ok(renders.length >= 1);
-  for (const r of renders) {
-    assert.equal(r.args.format, "markdown");
-    assert.equal(r.args.redact, true);
+  const asked = await calls(page, "technician_report");
+  assert.ok(asked.length >= 1);
+  for (const r of asked) {
+    assert.deepEqual(Object.keys(r.args), ["report"], "no redaction flag to get wrong");
     assert.equal(r.args.report.error_code, "5003");
   }
+  assert.equal((await calls(page, "render_report")).length, 0);
   assert.deepEqual(problems, []);
   await context.close();
 });
 
-test("copy for a technician falls back to the plain text when the report can't be rendered", async () => {
+test("copy for a technician copies nothing when the engine can't prepare it, and says so", async () => {
   const { page, context, problems } = await open({ scenario: "blocked", stepMs: 5, renderError: { kind: "internal", message: "render failed" } });
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
-  await page.locator("#error-code").selectOption("5003");
+  await page.evaluate(() => navigator.clipboard.writeText("before"));
   await page.locator("#start").click();
   await page.locator("#again").waitFor();
   await page.locator("#copy").click();
-  await page.locator(".copy-result").filter({ hasText: "Copied" }).waitFor();
-  const text = await page.evaluate(() => navigator.clipboard.readText());
-  assert.match(text, /^Meeting Doctor — connection check for Zoom/);
-  assert.match(text, /Error code: 5003/);
-  assert.match(text, /System: {5}Linux · Debian GNU\/Linux 12 \(bookworm\) · x86_64/);
-  assert.match(text, /PROBLEM: Zoom connection \(port 8801\) — Zoom never answered on port 8801/);
-  assert.match(text, /\n {6}170\.114\.10\.85:8801: no answer within 3000 ms\n/);
-  assert.doesNotMatch(text, /anna/);
+  await page.locator(".copy-result").filter({ hasText: "Couldn't prepare the details for a technician" }).waitFor();
+  await page.waitForFunction(() => document.getElementById("announcer")?.textContent === "Couldn't prepare the details for a technician.");
+  // No text of the UI's own, unredacted, in its place.
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), "before");
+  assert.equal(await page.locator(".manual-copy").isHidden(), true);
+  assert.equal(await page.locator(".manual-copy").inputValue(), "");
   assert.deepEqual(problems, []);
   await context.close();
 });

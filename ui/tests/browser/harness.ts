@@ -3,7 +3,7 @@
 // `invoke` for the commands and a real `Channel` for the events, which the
 // mock feeds the way Tauri does (runCallback with message indexes). Reports
 // carry the diagnosis the engine gives each scenario; render_report,
-// save_report and compare_reports answer from the config. The fix commands
+// technician_report, save_report and compare_reports answer from the config. The fix commands
 // answer from the engine's previews for Anna's Linux laptop (tests/fixtures.ts):
 // apply_fix streams the administrator wait, steps and the re-check over its
 // channel, keeps a history that undo_fix and fix_history read.
@@ -28,9 +28,9 @@ export interface MockConfig {
   startErrorOnce?: IpcError;
   /** The scenario of each run in turn (run n uses runs[n-1]); `scenario` after that. */
   runs?: ScenarioName[];
-  /** What render_report answers; by default a short Markdown report made from the report. */
+  /** What render_report and technician_report answer; by default a short Markdown report made from the report. */
   markdown?: string;
-  /** render_report rejects with this. */
+  /** render_report and technician_report reject with this. */
   renderError?: IpcError;
   /** Where save_report says it saved. */
   savePath?: string;
@@ -245,6 +245,12 @@ mockIPC(async (cmd, args) => {
       if (config.renderError) throw wire(config.renderError);
       const { report: r, format, redact } = args as { report: Report; format: Format; redact: boolean };
       return config.markdown ?? markdownOf(r, format, redact);
+    }
+    case "technician_report": {
+      await wait(5);
+      if (config.renderError) throw wire(config.renderError);
+      const { report: r } = args as { report: Report };
+      return config.markdown ?? markdownOf(r, "markdown", true);
     }
     case "save_report": {
       await wait(20);

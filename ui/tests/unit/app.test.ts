@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Format, Report, RunEvent } from "../../src/bindings";
 import type { Backend } from "../../src/backend";
 import { createApp } from "../../src/app";
-import { OVERVIEW, SCENARIOS, comparison, report, scenarioReport, startedEvents } from "../fixtures";
+import { OVERVIEW, SCENARIOS, comparison, finding, findings, report, scenarioReport, startedEvents } from "../fixtures";
+// What the engine's redactor makes of the report below (crates/core/tests/render.rs writes it).
+import ENGINE_COPY from "../../../crates/core/tests/snapshots/leaky.technician.md?raw";
 
 interface Controlled {
   backend: Backend;
@@ -16,11 +18,12 @@ interface Controlled {
     start: (string | null)[];
     cancel: number;
     render: { format: Format; redact: boolean }[];
+    technician: Report[];
     save: { format: Format; redact: boolean }[];
     compare: { before: Report; after: Report }[];
   };
-  /** What the next render_report / save_report calls answer (a string), or reject with (anything else). */
-  answers: { render: unknown; save: unknown };
+  /** What the next render_report / technician_report / save_report calls answer (a string), or reject with (anything else). */
+  answers: { render: unknown; technician: unknown; save: unknown };
 }
 
 /** A backend with nothing to fix and no history. */
@@ -38,8 +41,8 @@ function controlled(): Controlled {
   let onEvent: (e: RunEvent) => void = () => undefined;
   let resolve: (r: Report) => void = () => undefined;
   let reject: (e: unknown) => void = () => undefined;
-  const calls: Controlled["calls"] = { start: [], cancel: 0, render: [], save: [], compare: [] };
-  const answers: Controlled["answers"] = { render: "# Meeting Doctor report\n", save: "/home/anna/Downloads/meeting-doctor-report-20251122061900.html" };
+  const calls: Controlled["calls"] = { start: [], cancel: 0, render: [], technician: [], save: [], compare: [] };
+  const answers: Controlled["answers"] = { render: "# Meeting Doctor report\n", technician: "# Meeting Doctor report\n", save: "/home/anna/Downloads/meeting-doctor-report-20251122061900.html" };
   // Tauri rejects with the plain IpcError object, not an Error.
   // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   const answer = (a: unknown) => (typeof a === "string" ? Promise.resolve(a) : Promise.reject(a));
@@ -51,6 +54,10 @@ function controlled(): Controlled {
       renderReport: (_report, format, redact) => {
         calls.render.push({ format, redact });
         return answer(answers.render);
+      },
+      technicianReport: (r) => {
+        calls.technician.push(r);
+        return answer(answers.technician);
       },
       saveReport: (_report, format, redact) => {
         calls.save.push({ format, redact });
@@ -85,6 +92,21 @@ function controlled(): Controlled {
     },
   };
 }
+
+/** A report with each kind of secret and address the engine's redactor removes (the kinds crates/core/tests/render.rs checks in every format). */
+const PORTAL = "http://login.hotel.example/portal?mac=aa:bb:cc:dd:ee:ff&token=s3cr3t";
+const PROXY = "http://alice:hunter2@proxy.corp.example:8080";
+const PAC = "http://wpad.corp.example/proxy.pac?auth=abc123";
+const LEAKY = report(
+  findings({
+    captive_portal: finding("captive_portal", "fail", "This network wants you to sign in on a web page first (login.hotel.example).", `GET http://captive.example/generate_204 → HTTP 302; redirected to ${PORTAL}`),
+    proxy: finding("proxy", "warn", `Web traffic goes through a proxy (${PROXY}) and a script (${PAC}).`, `{"pac_url":"${PAC}","http":"alice:hunter2@proxy.corp.example:8080"} (HTTPS_PROXY_PASSWORD=envs3cret)`),
+    vpn: finding("vpn", "warn", "Zoom's traffic leaves by eth0:fe80::1c2:3ff:fe4:5, next to fe80::1%eth0.", "gateway lladdr a4:83:e7:12:34:56"),
+    network_type: finding("network_type", "warn", "Connected by Wi-Fi (Alice's iPhone); access point A4-83-E7-12-34-56.", "interface wlan0 (a4:83:e7:12:34:56)"),
+  }),
+);
+/** None of these may reach the clipboard (lower case). */
+const LEAKS = ["envs3cret", "hunter2", "s3cr3t", "token=", "abc123", "auth=", "alice:", "mac=aa", "fe80::1", "a4:83:e7:12:34:56", "a4-83-e7-12-34-56", "aa:bb:cc:dd:ee:ff", "alice's iphone", "anna"];
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const $ = (sel: string) => document.querySelector(sel);
@@ -199,7 +221,7 @@ describe("app", () => {
     expect(document.activeElement).toBe(button("#cancel"));
   });
 
-  it("copies the backend's Markdown, names and addresses left out, and confirms", async () => {
+  it("copies the engine's redacted report for a technician, prepared ahead, and confirms", async () => {
     const c = controlled();
     const copied: string[] = [];
     createApp(root, c.backend, (t) => {
@@ -208,36 +230,73 @@ describe("app", () => {
     });
     await flush();
     button("#start")?.click();
-    c.finish(scenarioReport("blocked"));
+    const r = scenarioReport("blocked");
+    c.finish(r);
     await flush();
-    expect(c.calls.render).toEqual([{ format: "markdown", redact: true }]); // rendered ahead
+    expect(c.calls.technician).toEqual([r]); // prepared ahead
+    expect(c.calls.render).toEqual([]); // never the render with a redaction flag
     button("#copy")?.click();
     await new Promise((r) => setTimeout(r, 80));
     expect(copied).toEqual(["# Meeting Doctor report\n"]);
+    expect(c.calls.technician).toHaveLength(1);
     expect($("#announcer")?.textContent).toBe("Copied");
     expect($(".copy-result")?.textContent).toMatch(/^Copied/);
   });
 
-  it("copies the plain technician text when the backend can't render", async () => {
+  it("copies exactly the engine's text: no secret, address or Wi-Fi name of the report gets in", async () => {
     const c = controlled();
-    c.answers.render = { kind: "internal", message: "render failed" };
+    c.answers.technician = ENGINE_COPY;
     const copied: string[] = [];
-    const app = createApp(root, c.backend, (t) => {
+    createApp(root, c.backend, (t) => {
+      copied.push(t);
+      return Promise.resolve(false); // and shown to copy by hand
+    });
+    await flush();
+    button("#start")?.click();
+    c.finish(LEAKY);
+    await flush();
+    button("#copy")?.click();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(copied).toEqual([ENGINE_COPY]);
+    const manual = document.querySelector<HTMLTextAreaElement>(".manual-copy");
+    expect(manual?.hidden).toBe(false);
+    expect(manual?.value).toBe(ENGINE_COPY);
+    for (const text of [copied[0], manual?.value ?? ""]) {
+      for (const s of LEAKS) expect(text.toLowerCase()).not.toContain(s);
+      // What the technician acts on is still there.
+      expect(text).toContain("http://login.hotel.example/portal?[redacted]");
+      expect(text).toContain("http://[credentials]@proxy.corp.example:8080");
+      expect(text).toContain("http://wpad.corp.example/proxy.pac?[redacted]");
+    }
+  });
+
+  it("when the engine can't prepare the copy: nothing is copied, nothing unredacted shown, and it says so", async () => {
+    const c = controlled();
+    c.answers.technician = { kind: "internal", message: "render failed" };
+    const copied: string[] = [];
+    createApp(root, c.backend, (t) => {
       copied.push(t);
       return Promise.resolve(false);
     });
     await flush();
     button("#start")?.click();
-    c.finish(scenarioReport("blocked"));
+    c.finish(LEAKY);
     await flush();
     button("#copy")?.click();
     await new Promise((r) => setTimeout(r, 80));
-    expect(copied[0]).toBe(app.technicianText());
-    expect(copied[0]).toContain("PROBLEM: Secure connection to Zoom");
-    expect(copied[0]).not.toContain("anna");
-    // The clipboard refused: the text is there to copy by hand.
-    expect(document.querySelector<HTMLTextAreaElement>(".manual-copy")?.value).toBe(copied[0]);
-    expect(document.querySelector<HTMLTextAreaElement>(".manual-copy")?.hidden).toBe(false);
+    expect(c.calls.technician).toHaveLength(2); // prepared ahead, then asked again at the click
+    expect(copied).toEqual([]);
+    expect($(".copy-result")?.textContent).toBe("Couldn't prepare the details for a technician. Please try again.");
+    expect($("#announcer")?.textContent).toBe("Couldn't prepare the details for a technician.");
+    const manual = document.querySelector<HTMLTextAreaElement>(".manual-copy");
+    expect(manual?.hidden).toBe(true);
+    expect(manual?.value).toBe("");
+    // Trying again once the engine answers copies its text.
+    c.answers.technician = ENGINE_COPY;
+    button("#copy")?.click();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(copied).toEqual([ENGINE_COPY]);
+    expect(manual?.value).toBe(ENGINE_COPY);
   });
 
   it("leads the Done screen with the diagnosis: headline, why, the first step", async () => {
@@ -354,6 +413,7 @@ describe("app", () => {
       startCheck: () => Promise.reject(new Error("unused")),
       cancelCheck: () => Promise.resolve(false),
       renderReport: () => Promise.reject(new Error("unused")),
+      technicianReport: () => Promise.reject(new Error("unused")),
       saveReport: () => Promise.reject(new Error("unused")),
       compareReports: () => Promise.reject(new Error("unused")),
     };

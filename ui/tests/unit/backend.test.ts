@@ -71,6 +71,17 @@ describe("tauriBackend", () => {
     ]);
   });
 
+  it("asks for the technician's copy with the report only: no redaction flag to get wrong", async () => {
+    const seen: { cmd: string; args: unknown }[] = [];
+    mockIPC((cmd, args) => {
+      seen.push({ cmd, args });
+      return "# Meeting Doctor report\n";
+    });
+    const r = scenarioReport("blocked");
+    await expect(tauriBackend.technicianReport(r)).resolves.toBe("# Meeting Doctor report\n");
+    expect(seen).toEqual([{ cmd: "technician_report", args: { report: r } }]);
+  });
+
   it("a save error keeps its kind", async () => {
     mockIPC(() => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error

@@ -40,6 +40,7 @@ function fake(): Fake {
         }),
       cancelCheck: () => Promise.resolve(true),
       renderReport: () => Promise.resolve("# report\n"),
+      technicianReport: () => Promise.resolve("# report\n"),
       saveReport: () => Promise.resolve("/tmp/r.html"),
       compareReports: () => Promise.reject(new Error("unused")),
       fixSuggestions: () => {
