@@ -430,6 +430,9 @@ fn check(args: CheckArgs) -> u8 {
     };
     let mut out = std::io::stdout().lock();
     let written = if args.json {
+        // The full report, less its secrets (proxy passwords, tokens in
+        // URLs): a saved report is shared, and no check needs them back.
+        let report = meeting_doctor_core::render::without_secrets(&report);
         print_json(&mut out, serde_json::to_string_pretty(&report))
     } else {
         render::summary(&mut out, &report, std::io::stdout().is_terminal())

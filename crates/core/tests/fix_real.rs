@@ -1092,7 +1092,10 @@ exit \"$code\"\n",
     let t = Instant::now();
     let o = apply(&fixer);
     assert_eq!(o.status, OutcomeStatus::Applied, "{o:?}");
-    assert!(t.elapsed() >= Duration::from_secs(1), "it waited for the run");
+    assert!(
+        t.elapsed() >= Duration::from_secs(1),
+        "it waited for the run"
+    );
     assert!(!fixer.admin_store.busy());
     let _ = argv();
     fixer.approval_timeout = Duration::from_secs(30);
