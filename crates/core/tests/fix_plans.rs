@@ -2447,3 +2447,45 @@ fn data_from_this_computer_stays_one_argument_and_never_enters_a_script() {
         assert_eq!(seen, want, "{:?}: each value reaches a command", env.os);
     }
 }
+
+#[test]
+fn the_preview_shows_every_value_that_reaches_a_program_and_its_digest_covers_them() {
+    let env = with(win(), |e| {
+        e.zoom = zoom_at(Some(r"C:\Program Files\Zoom\"));
+        e.firewall = Some(FirewallState {
+            product: "Windows Defender Firewall".into(),
+            zoom_rules: vec![win_rule("Block Zoom", "block", true)],
+            ..Default::default()
+        });
+    });
+    let fix = fixes::find("firewall.allow_zoom").unwrap();
+    let plan = fixes::plan("firewall.allow_zoom", &env);
+    let p = Preview::of(&plan, &fix, Os::Windows);
+    // On Windows the data travel in variables: the technician's view of
+    // each step shows them, not only the script.
+    assert!(
+        p.steps[0]
+            .detail
+            .starts_with("MD_RULE=\"Block Zoom\" powershell.exe"),
+        "{}",
+        p.steps[0].detail
+    );
+    assert!(
+        p.steps[1]
+            .detail
+            .contains(r#"MD_PROGRAM="C:\Program Files\Zoom\bin\Zoom.exe""#),
+        "{}",
+        p.steps[1].detail
+    );
+    // Any value in a step changes the digest, even one only a variable holds.
+    let mut other = plan.clone().unwrap();
+    if let Action::Run { command, .. } = &mut other.steps[0].action {
+        command.env[0].1 = "Another rule".into();
+    }
+    assert_ne!(other.digest(), p.digest);
+    assert_eq!(
+        plan.unwrap().digest(),
+        p.digest,
+        "the same plan, the same digest"
+    );
+}

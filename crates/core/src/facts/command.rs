@@ -57,15 +57,41 @@ impl CommandSpec {
     pub fn display(&self) -> String {
         std::iter::once(self.program.as_str())
             .chain(self.args.iter().map(String::as_str))
-            .map(|a| {
-                if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
-                    format!("{a:?}")
-                } else {
-                    a.to_string()
-                }
-            })
+            .map(word)
             .collect::<Vec<_>>()
             .join(" ")
+    }
+
+    /// [`CommandSpec::display`] with the variables it is given in front
+    /// (`MD_RULE="Block Zoom" powershell.exe …`): what a person approves
+    /// must show every value that reaches the program, and on Windows the
+    /// data go through variables. The C locale is left out (it only makes
+    /// the output untranslated).
+    pub fn display_with_env(&self) -> String {
+        let vars: Vec<String> = self
+            .env
+            .iter()
+            .filter(|(k, v)| !(matches!(k.as_str(), "LC_ALL" | "LANG") && v == "C"))
+            .map(|(k, v)| format!("{k}={}", word(v)))
+            .collect();
+        if vars.is_empty() {
+            self.display()
+        } else {
+            format!("{} {}", vars.join(" "), self.display())
+        }
+    }
+}
+
+/// One word as it would be typed: quoted when empty or holding space or
+/// `"` (a Windows path keeps its single backslashes); control characters
+/// are spelled out.
+fn word(a: &str) -> String {
+    if a.contains(char::is_control) {
+        format!("{a:?}")
+    } else if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '"') {
+        format!("\"{}\"", a.replace('"', "\\\""))
+    } else {
+        a.to_string()
     }
 }
 

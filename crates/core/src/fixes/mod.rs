@@ -202,7 +202,9 @@ impl Action {
     /// what moves where.
     pub fn detail(&self) -> String {
         match self {
-            Action::Run { command, .. } | Action::Save { command, .. } => command.display(),
+            Action::Run { command, .. } | Action::Save { command, .. } => {
+                command.display_with_env()
+            }
             Action::Quit { names, grace_ms } => format!(
                 "quit {} (forced after {} s)",
                 names.join(", "),
