@@ -53,6 +53,24 @@ fn cmd(program: &str, args: &[&str]) -> CommandSpec {
     CommandSpec::new(program, args)
 }
 
+/// `reg add` of one value in the person's Internet Settings.
+pub(super) fn reg_add(value: &str, kind: &str, data: &str) -> CommandSpec {
+    cmd(
+        "reg",
+        &[
+            "add",
+            INTERNET_SETTINGS,
+            "/v",
+            value,
+            "/t",
+            kind,
+            "/d",
+            data,
+            "/f",
+        ],
+    )
+}
+
 pub(super) fn ps(script: &str, env: &[(&str, &str)]) -> CommandSpec {
     let mut c = CommandSpec::powershell(script);
     for (k, v) in env {
@@ -635,10 +653,7 @@ fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
             }
             p.steps.push(Step::run(
                 "Turn off the proxy server in Internet Settings",
-                cmd(
-                    "reg",
-                    &["add", INTERNET_SETTINGS, "/v", "ProxyEnable", "/t", "REG_DWORD", "/d", "0", "/f"],
-                ),
+                reg_add("ProxyEnable", "REG_DWORD", "0"),
             ));
             p.steps.push(Step::new(
                 "Stop using the automatic configuration script",

@@ -13,8 +13,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use serde::{Deserialize, Serialize};
 
 use super::plans::{
-    firewalld_rule, mac_proxy_words, ps, MacProxy, INTERNET_SETTINGS, SOCKETFILTERFW, TAG,
-    WIN_RULES,
+    firewalld_rule, mac_proxy_words, ps, reg_add, MacProxy, SOCKETFILTERFW, TAG, WIN_RULES,
 };
 use super::{Action, Step};
 use crate::facts::command::CommandSpec;
@@ -327,39 +326,13 @@ impl Undo {
             }
             Undo::WindowsProxyEnabled => Step::run(
                 "Turn the proxy server back on",
-                CommandSpec::new(
-                    "reg",
-                    &[
-                        "add",
-                        INTERNET_SETTINGS,
-                        "/v",
-                        "ProxyEnable",
-                        "/t",
-                        "REG_DWORD",
-                        "/d",
-                        "1",
-                        "/f",
-                    ],
-                ),
+                reg_add("ProxyEnable", "REG_DWORD", "1"),
             ),
             Undo::WindowsProxyScript { url } => {
                 url_text(url)?;
                 Step::run(
                     "Put the automatic configuration script back",
-                    CommandSpec::new(
-                        "reg",
-                        &[
-                            "add",
-                            INTERNET_SETTINGS,
-                            "/v",
-                            "AutoConfigURL",
-                            "/t",
-                            "REG_SZ",
-                            "/d",
-                            url,
-                            "/f",
-                        ],
-                    ),
+                    reg_add("AutoConfigURL", "REG_SZ", url),
                 )
             }
             Undo::MacAutoProxy { service, url } => {
