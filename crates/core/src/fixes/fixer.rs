@@ -450,29 +450,32 @@ impl Fixer {
             r = self.exec.run(&spec, self.approval_timeout) => Some(r),
             _ = cancel.cancelled() => None,
         };
-        let gave_up = match &result {
-            None => Some(OutcomeStatus::Cancelled),
-            Some(Err(crate::facts::command::ExecError::Timeout(..))) => {
-                Some(OutcomeStatus::TimedOut)
-            }
-            _ => None,
-        };
-        if let Some(status) = gave_up {
-            self.stop_waiting(&marker).await;
-            if let Some(done) = self.recorded(&entry, undoing, title, fix)? {
-                return Ok(done);
-            }
-            let message = match status {
-                OutcomeStatus::Cancelled => "Stopped waiting for administrator approval, so nothing was changed.".to_string(),
-                _ => format!(
-                    "Nobody answered the administrator prompt within {} seconds, so nothing was changed. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
-                    self.approval_timeout.as_secs()
-                ),
-            };
-            return Ok(outcome(fix, title, status, message));
-        }
         let out = match result {
             Some(Ok(o)) => o,
+            None => {
+                return self
+                    .gave_up(
+                        OutcomeStatus::Cancelled,
+                        &marker,
+                        &entry,
+                        undoing,
+                        title,
+                        fix,
+                    )
+                    .await
+            }
+            Some(Err(crate::facts::command::ExecError::Timeout(..))) => {
+                return self
+                    .gave_up(
+                        OutcomeStatus::TimedOut,
+                        &marker,
+                        &entry,
+                        undoing,
+                        title,
+                        fix,
+                    )
+                    .await
+            }
             Some(Err(e)) => {
                 return Ok(outcome(
                     fix,
@@ -481,7 +484,6 @@ impl Fixer {
                     format!("Could not ask for administrator rights: {e}"),
                 ))
             }
-            None => unreachable!("handled above"),
         };
         let status = match elevate::outcome(self.env.os, &out) {
             Elevation::Declined => {
@@ -542,6 +544,33 @@ impl Fixer {
             steps: vec![],
             verification: None,
         })
+    }
+
+    /// The wait for approval ended (`status`: cancelled or timed out):
+    /// what happened, after any elevated run that had started is done.
+    async fn gave_up(
+        &self,
+        status: OutcomeStatus,
+        marker: &Path,
+        entry: &str,
+        undoing: bool,
+        title: &str,
+        fix: &str,
+    ) -> Result<Outcome, FixError> {
+        self.stop_waiting(marker).await;
+        if let Some(done) = self.recorded(entry, undoing, title, fix)? {
+            return Ok(done);
+        }
+        let message = match status {
+            OutcomeStatus::Cancelled => {
+                "Stopped waiting for administrator approval, so nothing was changed.".to_string()
+            }
+            _ => format!(
+                "Nobody answered the administrator prompt within {} seconds, so nothing was changed. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
+                self.approval_timeout.as_secs()
+            ),
+        };
+        Ok(outcome(fix, title, status, message))
     }
 
     /// Tells an elevated run that may still start that nobody waits for it

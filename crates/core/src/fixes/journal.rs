@@ -193,20 +193,7 @@ impl Journal {
 
     /// The history, newest first, with where each entry's files are kept.
     pub fn entries(&self) -> Result<Vec<Entry>, JournalError> {
-        let mut out = entries(&self.read()?.records);
-        if let Some(dir) = self.path.parent() {
-            for e in &mut out {
-                if e.backup.is_some() {
-                    e.backup = Some(
-                        dir.join("backups")
-                            .join(&e.id)
-                            .to_string_lossy()
-                            .into_owned(),
-                    );
-                }
-            }
-        }
-        Ok(out)
+        Ok(entries_in(&self.read()?.records, self.path.parent()))
     }
 
     /// The `begin` record of one entry.
@@ -236,6 +223,13 @@ pub fn parse(text: &str) -> Contents {
 
 /// Folds records into entries, newest first.
 pub fn entries(records: &[Record]) -> Vec<Entry> {
+    entries_in(records, None)
+}
+
+/// [`entries`] of the journal in `dir`: an entry that moved files names
+/// its backup folder there (derived from the journal's place, never read
+/// from the journal).
+fn entries_in(records: &[Record], dir: Option<&Path>) -> Vec<Entry> {
     let mut out: Vec<Entry> = Vec::new();
     for r in records {
         match r {
@@ -261,9 +255,9 @@ pub fn entries(records: &[Record]) -> Vec<Entry> {
                     .filter(|u| u.belongs_to(fix, *os))
                     .map(Undo::title)
                     .collect(),
-                backup: undo
-                    .contains(&Undo::RestoreFiles)
-                    .then(|| "backups".to_string()),
+                backup: dir
+                    .filter(|_| undo.contains(&Undo::RestoreFiles))
+                    .map(|d| d.join("backups").join(entry).to_string_lossy().into_owned()),
                 message: None,
                 admin: false,
             }),
