@@ -132,9 +132,33 @@ impl Profile {
 
     /// Reads a profile file.
     pub fn load(path: &Path) -> Result<Profile> {
-        let text = std::fs::read_to_string(path).map_err(|source| Error::ProfileRead {
+        use std::io::Read;
+        let read_err = |source| Error::ProfileRead {
             path: path.to_path_buf(),
             source,
+        };
+        // A profile is a page of settings: reading stops past MAX_PROFILE
+        // (a wrong path to a huge file, or /dev/zero, must not fill memory).
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(read_err)?
+            .take(MAX_PROFILE as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_err)?;
+        if bytes.len() > MAX_PROFILE {
+            return Err(Error::ProfileInvalid {
+                file: path.display().to_string(),
+                message: format!(
+                    "this file is larger than {} KiB; a profile is a short TOML file",
+                    MAX_PROFILE / 1024
+                ),
+            });
+        }
+        let text = String::from_utf8(bytes).map_err(|_| {
+            read_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "it is not UTF-8 text",
+            ))
         })?;
         let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
         Self::from_toml(&text, &path.display().to_string(), &base)
@@ -142,6 +166,17 @@ impl Profile {
 
     /// Parses and validates profile text. `file` names it in errors.
     pub fn from_toml(text: &str, file: &str, base_dir: &Path) -> Result<Profile> {
+        if let Some(at) = too_deep(text) {
+            let (line, column) = line_col(text, at);
+            return Err(Error::ProfileSyntax {
+                file: file.to_string(),
+                line,
+                column,
+                message: format!(
+                    "arrays and tables are nested more than {MAX_NESTING} levels deep here; a profile needs two or three"
+                ),
+            });
+        }
         let mut profile: Profile = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
@@ -223,6 +258,57 @@ impl Profile {
     pub fn total_timeout(&self) -> Duration {
         self.timeouts.total_ms.duration()
     }
+}
+
+/// The longest profile read (`Profile::load`).
+pub const MAX_PROFILE: usize = 256 * 1024;
+
+/// How deep arrays and inline tables may nest. The parser recurses per
+/// level and a thread's stack is small (a fuzzed profile with 2,330
+/// unclosed levels overflowed a 2 MiB stack): a profile nests two or three.
+pub const MAX_NESTING: usize = 32;
+
+/// Where `text` first nests deeper than [`MAX_NESTING`] (`[` and `{`
+/// outside strings and comments), as a byte offset.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'#' => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            q @ (b'"' | b'\'') => {
+                let triple = b[i..].starts_with(&[q, q, q]);
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if triple && b[i..].starts_with(&[q, q, q]) {
+                        i += 3;
+                        break;
+                    }
+                    if !triple && (b[i] == q || b[i] == b'\n') {
+                        i += 1;
+                        break;
+                    }
+                    i += if q == b'"' && b[i] == b'\\' { 2 } else { 1 };
+                }
+                continue;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some(i);
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// 1-based line and column of a byte offset.
@@ -432,6 +518,33 @@ string_value!(HttpUrl, parse_http_url);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_profile_nested_too_deep_is_a_clear_error_not_a_crash() {
+        let deep = format!("name = \"x\"\nx = {}1{}\n", "[".repeat(40), "]".repeat(40));
+        let e = Profile::from_toml(&deep, "deep.toml", Path::new(".")).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.starts_with("deep.toml:2:") && msg.contains("nested more than 32"),
+            "{msg}"
+        );
+        // Brackets inside strings and comments are not nesting.
+        let quoted = format!(
+            "name = \"{0}\" # {0}\n[dns]\nnames = ['{0}', \"\"\"{0}\"\"\"]\n",
+            "[{".repeat(40)
+        );
+        assert!(too_deep(&quoted).is_none());
+        assert!(
+            too_deep(&std::fs::read_to_string("../../assets/profiles/zoom.toml").unwrap())
+                .is_none()
+        );
+        // A file past the size limit is refused before it is parsed.
+        let d = tempfile::tempdir().unwrap();
+        let big = d.path().join("big.toml");
+        std::fs::write(&big, "#".repeat(MAX_PROFILE + 1)).unwrap();
+        let e = Profile::load(&big).unwrap_err().to_string();
+        assert!(e.contains("larger than 256 KiB"), "{e}");
+    }
 
     fn parse(text: &str) -> Result<Profile> {
         Profile::from_toml(text, "test.toml", Path::new("."))
