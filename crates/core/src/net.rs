@@ -41,16 +41,20 @@ impl NetError {
                 NetError::Unreachable
             }
             _ => match e.raw_os_error() {
-                Some(code) if code == libc_codes::EPERM || code == libc_codes::EACCES => {
-                    NetError::LocalFirewall
-                }
-                Some(code)
-                    if code == libc_codes::ENETUNREACH || code == libc_codes::EHOSTUNREACH =>
-                {
-                    NetError::Unreachable
-                }
+                Some(code) if os_codes::DENIED.contains(&code) => NetError::LocalFirewall,
+                Some(code) if os_codes::UNREACHABLE.contains(&code) => NetError::Unreachable,
                 _ => NetError::Other,
             },
+        }
+    }
+
+    /// For UDP: Windows reports an ICMP "port unreachable" on the next
+    /// receive as WSAECONNRESET ("reset"), where Linux and macOS say
+    /// "refused". A datagram has no connection to reset: it was refused.
+    pub fn classify_datagram(e: &io::Error) -> NetError {
+        match NetError::classify(e) {
+            NetError::Reset => NetError::Refused,
+            other => other,
         }
     }
 
@@ -67,13 +71,50 @@ impl NetError {
     }
 }
 
-/// errno values (Linux numbering; on other systems these comparisons are
-/// only a fallback after `ErrorKind`, which is portable).
-mod libc_codes {
-    pub const EPERM: i32 = 1;
-    pub const EACCES: i32 = 13;
-    pub const ENETUNREACH: i32 = 101;
-    pub const EHOSTUNREACH: i32 = 113;
+/// The OS's own numbers for the errors above, for the rare error that
+/// `ErrorKind` leaves as "other". Each system numbers them differently:
+/// Winsock's `WSAE*` codes on Windows, BSD errno on macOS, Linux errno.
+mod os_codes {
+    #[cfg(windows)]
+    mod codes {
+        pub const DENIED: &[i32] = &[10013]; // WSAEACCES
+        pub const UNREACHABLE: &[i32] = &[10051, 10065]; // WSAENETUNREACH, WSAEHOSTUNREACH
+    }
+    #[cfg(target_os = "macos")]
+    mod codes {
+        pub const DENIED: &[i32] = &[1, 13]; // EPERM, EACCES
+        pub const UNREACHABLE: &[i32] = &[51, 65]; // ENETUNREACH, EHOSTUNREACH
+    }
+    #[cfg(not(any(windows, target_os = "macos")))]
+    mod codes {
+        pub const DENIED: &[i32] = &[1, 13]; // EPERM, EACCES
+        pub const UNREACHABLE: &[i32] = &[101, 113]; // ENETUNREACH, EHOSTUNREACH
+    }
+    pub use codes::{DENIED, UNREACHABLE};
+}
+
+/// Receives one datagram on a connected UDP socket, with any error the
+/// socket holds (an ICMP "port unreachable" from the far side) returned as
+/// the error. Under Wine a socket with such an error pending says "readable"
+/// and then has nothing to read: the plain `recv` spins on it and never
+/// yields to the timers. Asking for the pending error (SO_ERROR) ends that
+/// and gives the same "refused" as Linux and Windows.
+pub async fn recv_datagram(sock: &tokio::net::UdpSocket, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        sock.readable().await?;
+        match sock.try_recv(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if let Some(pending) = sock.take_error()? {
+                    return Err(pending);
+                }
+                // A wake-up with nothing behind it: let timers and the other
+                // checks run before looking again.
+                tokio::task::yield_now().await;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Resolution through the operating system's resolver (getaddrinfo), with a
@@ -91,7 +132,16 @@ pub async fn resolve_system(
         Err(_) => Err(ResolveError::Timeout),
         Ok(Err(e)) => Err(ResolveError::Failed(e.to_string())),
         Ok(Ok(addrs)) => {
-            let mut v: Vec<SocketAddr> = addrs.collect();
+            let (nowhere, mut v): (Vec<SocketAddr>, Vec<SocketAddr>) =
+                addrs.partition(|a| a.ip().is_unspecified());
+            // 0.0.0.0 and :: are a DNS filter's "nowhere", never a server:
+            // Linux and macOS would connect them to this computer itself,
+            // Windows refuses them. Not sent to on any system.
+            if v.is_empty() && !nowhere.is_empty() {
+                let mut ips: Vec<IpAddr> = nowhere.iter().map(|a| a.ip()).collect();
+                ips.dedup();
+                return Err(ResolveError::PointsNowhere(ips));
+            }
             // IPv4 first: the Zoom app and most networks still prefer it, and
             // a broken IPv6 path should not mask a working IPv4 one.
             v.sort_by_key(|a| a.is_ipv6());
@@ -109,6 +159,8 @@ pub async fn resolve_system(
 pub enum ResolveError {
     Timeout,
     Failed(String),
+    /// Only 0.0.0.0 or `::` came back: a filter's answer.
+    PointsNowhere(Vec<IpAddr>),
 }
 
 impl std::fmt::Display for ResolveError {
@@ -116,6 +168,14 @@ impl std::fmt::Display for ResolveError {
         match self {
             ResolveError::Timeout => f.write_str("the lookup timed out"),
             ResolveError::Failed(e) => write!(f, "the lookup failed: {e}"),
+            ResolveError::PointsNowhere(ips) => {
+                let ips: Vec<String> = ips.iter().map(IpAddr::to_string).collect();
+                write!(
+                    f,
+                    "the lookup gave only {}, an address that goes nowhere (a DNS filter's answer)",
+                    ips.join(" and ")
+                )
+            }
         }
     }
 }
@@ -262,17 +322,34 @@ mod tests {
             NetError::classify(&io::Error::from(K::TimedOut)),
             NetError::Silent
         );
+        // Each system's own numbers, where ErrorKind may leave them "other".
+        let (denied, unreachable) = if cfg!(windows) {
+            (10013, 10065) // WSAEACCES, WSAEHOSTUNREACH
+        } else if cfg!(target_os = "macos") {
+            (1, 65)
+        } else {
+            (1, 101)
+        };
         assert_eq!(
-            NetError::classify(&io::Error::from_raw_os_error(1)),
+            NetError::classify(&io::Error::from_raw_os_error(denied)),
             NetError::LocalFirewall
         );
         assert_eq!(
-            NetError::classify(&io::Error::from_raw_os_error(101)),
+            NetError::classify(&io::Error::from_raw_os_error(unreachable)),
             NetError::Unreachable
         );
         assert_eq!(
             NetError::classify(&io::Error::from(K::ConnectionReset)),
             NetError::Reset
+        );
+        // Windows' WSAECONNRESET on a UDP receive is an ICMP refusal.
+        assert_eq!(
+            NetError::classify_datagram(&io::Error::from(K::ConnectionReset)),
+            NetError::Refused
+        );
+        assert_eq!(
+            NetError::classify_datagram(&io::Error::from(K::TimedOut)),
+            NetError::Silent
         );
     }
 }

@@ -118,6 +118,56 @@ async fn run_probe(probe: &Probe, ctx: &Context) -> Vec<Finding> {
     found
 }
 
+/// A probe that stopped by itself with a panic: its checks say so rather
+/// than take the run down with them.
+fn crashed(probe: &Probe, e: &tokio::task::JoinError) -> Vec<Finding> {
+    tracing::error!(ids = %probe.ids.join(","), error = %e, "probe stopped unexpectedly");
+    probe
+        .ids
+        .iter()
+        .map(|id| {
+            Finding::new(
+                id,
+                Status::Unknown,
+                "Couldn't finish this check: it stopped unexpectedly.",
+            )
+            .detail(format!("internal error in the check: {e}"))
+            .evidence(serde_json::json!({ "stopped_by": "internal_error" }))
+        })
+        .collect()
+}
+
+/// Cancels `passed` when the deadline passes, from a thread of its own;
+/// dropping it ends the thread at once.
+struct Watchdog {
+    passed: CancellationToken,
+    _stop: std::sync::mpsc::Sender<()>,
+}
+
+impl Watchdog {
+    fn start(after: Duration) -> Watchdog {
+        let passed = CancellationToken::new();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let token = passed.clone();
+        let spawned = std::thread::Builder::new()
+            .name("deadline".into())
+            .spawn(move || {
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(after)
+                {
+                    token.cancel();
+                }
+            });
+        if let Err(e) = spawned {
+            // Without the thread the runtime's own timer still holds.
+            tracing::warn!(error = %e, "no deadline thread");
+        }
+        Watchdog {
+            passed,
+            _stop: stop,
+        }
+    }
+}
+
 /// Runs `plan` and returns every finding. Never panics on network trouble;
 /// always returns by the deadline (plus scheduling noise) or on cancel.
 pub async fn run(
@@ -143,27 +193,48 @@ pub async fn run(
         }
     };
 
+    // The deadline is kept twice: by the runtime's timer, and by a plain
+    // thread that does not need the runtime to be healthy (a socket call
+    // that spins or blocks, as seen under Wine, can starve the timers).
+    let watchdog = Watchdog::start(deadline_d);
     match opts.mode {
         Mode::Concurrent => {
             for probe in &plan.probes {
                 emit_started(&events, probe);
             }
-            let mut running: FuturesUnordered<_> = plan
+            // Each probe is a task of its own, so one that never yields
+            // cannot hold up this loop or the others.
+            let tasks: Vec<tokio::task::JoinHandle<Vec<Finding>>> = plan
                 .probes
                 .iter()
+                .map(|p| {
+                    let (p, ctx) = (p.clone(), ctx.clone());
+                    tokio::spawn(async move { run_probe(&p, &ctx).await })
+                })
+                .collect();
+            let aborts: Vec<_> = tasks.iter().map(|t| t.abort_handle()).collect();
+            let mut running: FuturesUnordered<_> = tasks
+                .into_iter()
                 .enumerate()
-                .map(|(i, p)| async move { (i, run_probe(p, ctx).await) })
+                .map(|(i, t)| async move { (i, t.await) })
                 .collect();
             loop {
                 tokio::select! {
                     biased;
                     _ = cancel.cancelled() => { cancelled = true; break; }
+                    _ = watchdog.passed.cancelled() => { deadline_hit = true; break; }
                     _ = tokio::time::sleep_until(deadline) => { deadline_hit = true; break; }
                     next = running.next() => match next {
-                        Some((i, fs)) => record(i, fs, &mut done, &mut findings),
+                        Some((i, Ok(fs))) => record(i, fs, &mut done, &mut findings),
+                        Some((i, Err(e))) => record(i, crashed(&plan.probes[i], &e), &mut done, &mut findings),
                         None => break,
                     },
                 }
+            }
+            // What is still running is stopped; a task stuck inside a
+            // system call ends with the process.
+            for a in aborts {
+                a.abort();
             }
         }
         Mode::Sequential => {
@@ -177,6 +248,7 @@ pub async fn run(
             }
         }
     }
+    drop(watchdog);
 
     // Checks that never finished say why.
     for (i, probe) in plan.probes.iter().enumerate() {
@@ -212,5 +284,104 @@ pub async fn run(
         deadline_hit,
         elapsed_ms: start.elapsed().as_millis() as u64,
         deadline_ms: deadline_d.as_millis() as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::probes::{NamedTimeout, ProbeKind};
+    use crate::Profile;
+
+    fn stuck(id: &str, blocking: bool) -> Probe {
+        Probe {
+            kind: ProbeKind::Stuck { blocking },
+            ids: vec![id.to_string()],
+            // Longer than the run: only the run's deadline can end it.
+            timeout: NamedTimeout {
+                name: "test",
+                reason: "longer than the run",
+                duration: Duration::from_secs(600),
+            },
+        }
+    }
+
+    /// Probes stuck in system calls occupy every worker of the runtime (and
+    /// one more waits for a worker); another never becomes ready. The run
+    /// still ends at its deadline, each check "couldn't finish" and none
+    /// passed.
+    #[test]
+    fn probes_stuck_in_system_calls_still_end_at_the_deadline() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let plan = Plan {
+            probes: vec![
+                stuck("stuck.a", true),
+                stuck("stuck.b", true),
+                stuck("stuck.c", true),
+                stuck("never.ready", false),
+            ],
+        };
+        let ctx = Context::new(Profile::builtin()).unwrap();
+        let deadline = Duration::from_millis(800);
+        let start = Instant::now();
+        let outcome = rt.block_on(run(
+            &plan,
+            &ctx,
+            RunOptions {
+                mode: Mode::Concurrent,
+                deadline: Some(deadline),
+            },
+            None,
+            CancellationToken::new(),
+        ));
+        let took = start.elapsed();
+        // Dropping a runtime waits for its workers; these never return.
+        rt.shutdown_background();
+        assert!(outcome.deadline_hit);
+        assert!(!outcome.cancelled);
+        // Generous: the point is "ends", not how fast on a busy machine.
+        assert!(took < deadline + Duration::from_secs(5), "took {took:?}");
+        let ids: Vec<&str> = outcome.findings.iter().map(|f| f.id.as_str()).collect();
+        assert_eq!(ids, ["stuck.a", "stuck.b", "stuck.c", "never.ready"]);
+        for f in &outcome.findings {
+            assert_eq!(f.status, Status::Unknown, "{f:?}");
+            assert_eq!(f.evidence["stopped_by"], "total_ms", "{f:?}");
+        }
+    }
+
+    /// The same on a runtime with one worker, all of it held by one stuck
+    /// probe: the runtime's own timers may never run, the deadline thread
+    /// still ends the run.
+    #[test]
+    fn a_single_worker_held_by_a_stuck_probe_does_not_hold_the_run() {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let plan = Plan {
+            probes: vec![stuck("stuck.a", true), stuck("never.ready", false)],
+        };
+        let ctx = Context::new(Profile::builtin()).unwrap();
+        let start = Instant::now();
+        let outcome = rt.block_on(run(
+            &plan,
+            &ctx,
+            RunOptions {
+                mode: Mode::Concurrent,
+                deadline: Some(Duration::from_millis(500)),
+            },
+            None,
+            CancellationToken::new(),
+        ));
+        let took = start.elapsed();
+        rt.shutdown_background();
+        assert!(outcome.deadline_hit);
+        assert!(took < Duration::from_secs(5), "took {took:?}");
+        assert!(outcome.findings.iter().all(|f| f.status == Status::Unknown));
     }
 }

@@ -47,6 +47,12 @@ pub enum ProbeKind {
     Bandwidth,
     /// This computer's settings (proxy, VPN, firewall, Zoom app, link).
     Computer,
+    /// The runner's own tests: a probe that never ends, stuck in a system
+    /// call (`blocking`, as a socket under Wine was) or simply never ready.
+    #[cfg(test)]
+    Stuck {
+        blocking: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +209,13 @@ impl Probe {
         let p = &*ctx.profile;
         let step = p.probe_timeout();
         let findings = match &self.kind {
+            #[cfg(test)]
+            ProbeKind::Stuck { blocking } => {
+                if *blocking {
+                    std::thread::sleep(Duration::from_secs(3600));
+                }
+                std::future::pending::<Vec<Finding>>().await
+            }
             ProbeKind::Internet => match &p.http.internet {
                 Some(u) => vec![web::internet(u, ctx.via(&u.0).await.as_ref(), step).await],
                 None => vec![],

@@ -20,13 +20,15 @@ fn no_host(id: &str, proto: &str, port: u16) -> Finding {
 }
 
 fn lookup_failed(id: &str, host: &str, port: u16, e: &net::ResolveError) -> Finding {
-    Finding::new(
-        id,
-        Status::Skipped,
-        format!("Skipped because this computer could not look up {host}."),
-    )
-    .detail(format!("{host}: {e}"))
-    .evidence(json!({ "host": host, "port": port, "stage": "dns" }))
+    let summary = match e {
+        net::ResolveError::PointsNowhere(_) => {
+            format!("Skipped because the name lookup for {host} is blocked.")
+        }
+        _ => format!("Skipped because this computer could not look up {host}."),
+    };
+    Finding::new(id, Status::Skipped, summary)
+        .detail(format!("{host}: {e}"))
+        .evidence(json!({ "host": host, "port": port, "stage": "dns" }))
 }
 
 /// `tcp.<port>`: connected (with RTT), refused, or silent — told apart.
@@ -125,7 +127,7 @@ pub async fn stun_exchange(addr: SocketAddr, timeout: Duration) -> StunOutcome {
         Ok(s) => s,
         Err(e) => {
             return StunOutcome::NetError {
-                kind: NetError::classify(&e),
+                kind: NetError::classify_datagram(&e),
                 message: e.to_string(),
                 ignored: vec![],
             }
@@ -134,7 +136,7 @@ pub async fn stun_exchange(addr: SocketAddr, timeout: Duration) -> StunOutcome {
     // A connected socket receives ICMP errors (port unreachable → ECONNREFUSED).
     if let Err(e) = sock.connect(addr).await {
         return StunOutcome::NetError {
-            kind: NetError::classify(&e),
+            kind: NetError::classify_datagram(&e),
             message: e.to_string(),
             ignored: vec![],
         };
@@ -154,7 +156,7 @@ pub async fn stun_exchange(addr: SocketAddr, timeout: Duration) -> StunOutcome {
         let sent_at = Instant::now();
         if let Err(e) = sock.send(&request).await {
             return StunOutcome::NetError {
-                kind: NetError::classify(&e),
+                kind: NetError::classify_datagram(&e),
                 message: e.to_string(),
                 ignored,
             };
@@ -167,11 +169,11 @@ pub async fn stun_exchange(addr: SocketAddr, timeout: Duration) -> StunOutcome {
             if left.is_zero() {
                 break;
             }
-            match tokio::time::timeout(left, sock.recv(&mut buf)).await {
+            match tokio::time::timeout(left, net::recv_datagram(&sock, &mut buf)).await {
                 Err(_) => break,
                 Ok(Err(e)) => {
                     return StunOutcome::NetError {
-                        kind: NetError::classify(&e),
+                        kind: NetError::classify_datagram(&e),
                         message: e.to_string(),
                         ignored,
                     }

@@ -106,7 +106,7 @@ async fn stun_burst(addr: SocketAddr, budget: Duration) -> Result<(usize, Vec<f6
         }
         match tokio::time::timeout(
             until.saturating_duration_since(Instant::now()),
-            sock.recv(&mut buf),
+            net::recv_datagram(&sock, &mut buf),
         )
         .await
         {
