@@ -226,7 +226,7 @@ fn confirm(question: &str, yes: bool) -> Result<bool, u8> {
             "there is no terminal to ask on, so nothing was changed; add --yes to confirm",
         ));
     }
-    eprint!("{} [y/N] ", text::line(question));
+    let _ = write!(std::io::stderr().lock(), "{} [y/N] ", text::line(question));
     let _ = std::io::stderr().flush();
     let mut line = String::new();
     if std::io::stdin().lock().read_line(&mut line).is_err() {
@@ -379,7 +379,7 @@ pub fn fix(args: FixArgs) -> u8 {
                             "the script holds characters a terminal would act on (from a name on this computer); write it to a file: meeting-doctor fix ID --script > fix.sh",
                         );
                     }
-                    print!("{script}");
+                    let _ = std::io::stdout().lock().write_all(script.as_bytes());
                     EXIT_HEALTHY
                 }
                 Err(na) => fail(

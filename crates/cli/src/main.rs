@@ -271,7 +271,7 @@ fn main() -> ExitCode {
             Ok(p) => match toml::to_string_pretty(&p) {
                 Ok(t) => {
                     let t = format!("# source: {}\n{t}", text::line(&p.source));
-                    println!("{}", text::block(&t));
+                    out_line(&text::block(&t));
                     EXIT_HEALTHY
                 }
                 Err(e) => fail(EXIT_INTERNAL, &e.to_string()),
@@ -318,8 +318,19 @@ fn facts(profile: Option<&PathBuf>, json: bool) -> u8 {
 /// (a file's contents, a server's answer): made terminal-safe here, for
 /// every command.
 fn fail(code: u8, message: &str) -> u8 {
-    eprintln!("meeting-doctor: {}", text::block(message));
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "meeting-doctor: {}",
+        text::block(message)
+    );
     code
+}
+
+/// One line on stdout. `println!` panics when the reader has gone
+/// (`meeting-doctor profile | head -1`; on Windows the pipe error is
+/// ERROR_NO_DATA): a closed stdout ends the output quietly instead.
+pub(crate) fn out_line(line: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
 }
 
 /// JSON on stdout, for scripts and tickets: the same data, with the
@@ -365,7 +376,6 @@ fn run(args: RunArgs) -> Result<core::Report, u8> {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         let cancel = CancellationToken::new();
         let view = render::Live::new(&plan, &profile, args.live, args.verbose, args.progress);
-        let printer = tokio::spawn(view.consume(rx));
         let ctrl_c = {
             let cancel = cancel.clone();
             tokio::spawn(async move {
@@ -374,19 +384,23 @@ fn run(args: RunArgs) -> Result<core::Report, u8> {
                 }
             })
         };
-        let report = core::check(
-            &profile,
-            &plan,
-            RunOptions {
-                deadline: args.timeout,
-                ..Default::default()
-            },
-            Some(tx),
-            cancel,
-        )
-        .await;
+        // The checklist is drawn here, beside the run rather than in a
+        // task of its own: the check may keep the runtime's workers busy
+        // (a stuck socket), and the list must still end with the run.
+        let (report, ()) = tokio::join!(
+            core::check(
+                &profile,
+                &plan,
+                RunOptions {
+                    deadline: args.timeout,
+                    ..Default::default()
+                },
+                Some(tx),
+                cancel,
+            ),
+            view.consume(rx)
+        );
         ctrl_c.abort();
-        let _ = printer.await;
         report
     });
     // getaddrinfo may still be blocked in a thread on a silent network: do
@@ -513,7 +527,8 @@ fn report(args: ReportArgs) -> u8 {
         }
         Ok(()) => {
             if let Some(path) = &args.out {
-                eprintln!(
+                let _ = writeln!(
+                    std::io::stderr().lock(),
                     "Report written to {}",
                     text::line(&path.display().to_string())
                 );

@@ -103,7 +103,7 @@ impl Live {
             return;
         }
         if self.bar.is_hidden() {
-            println!("{text}");
+            crate::out_line(text);
         } else {
             self.bar.println(text);
         }
