@@ -16,6 +16,9 @@ pub struct LabProfile {
     pub reference: SocketAddr,
     pub tcp: SocketAddr,
     pub udp: SocketAddr,
+    /// A DNS name to give for the UDP target instead of `udp`'s address
+    /// (at `udp`'s port): `sinkhole.…` makes the STUN test meet a filter.
+    pub udp_name: Option<String>,
     pub tls: SocketAddr,
     pub http: SocketAddr,
     pub captive: String,
@@ -37,6 +40,7 @@ impl LabInfo {
             reference: self.dns_reference,
             tcp: self.tcp_open,
             udp: self.stun,
+            udp_name: None,
             tls: self.tls_public,
             http: self.http,
             captive: "/generate_204".into(),
@@ -105,10 +109,13 @@ impl LabProfile {
         for port in &self.hostless_tcp {
             let _ = write!(t, "[[tcp]]\nport = {port}\n");
         }
+        let udp_host = match &self.udp_name {
+            Some(name) => name.clone(),
+            None => self.udp.ip().to_string(),
+        };
         let _ = write!(
             t,
-            "[[udp]]\nhost = \"{}\"\nport = {}\n",
-            self.udp.ip(),
+            "[[udp]]\nhost = \"{udp_host}\"\nport = {}\n",
             self.udp.port()
         );
         for port in &self.hostless_udp {

@@ -193,15 +193,16 @@ fn make_dir_all(dir: &Path, mode: u32) -> Result<(), StoreError> {
 }
 
 fn make_dir(dir: &Path, mode: u32) -> io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;
-        b.mode(mode);
+        std::fs::DirBuilder::new().mode(mode).create(dir)?;
     }
     #[cfg(not(unix))]
-    let _ = mode;
-    b.create(dir)?;
+    {
+        let _ = mode;
+        std::fs::DirBuilder::new().create(dir)?;
+    }
     #[cfg(windows)]
     harden_windows(dir);
     Ok(())
