@@ -4,6 +4,9 @@
 //! disk. The real binary, a temp home and data folder; run as root (as a
 //! technician's elevated shell would be) where that is the point.
 
+// Root, Unix permissions and symlinks: Linux only (other systems build this file empty).
+#![cfg(target_os = "linux")]
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

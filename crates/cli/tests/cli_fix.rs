@@ -5,6 +5,9 @@
 //! 127 not authorized) or runs the program, so the elevated run of the
 //! binary itself is exercised.
 
+// pkexec, nftables and namespaces: Linux only (other systems build this file empty).
+#![cfg(target_os = "linux")]
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Output;

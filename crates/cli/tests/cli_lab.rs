@@ -6,6 +6,9 @@
 //! Needs root (network namespaces). Set MD_SKIP_NETNS=1 to skip on a
 //! machine without them; CI runs them.
 
+// Network namespaces: Linux only (other systems build this file empty).
+#![cfg(target_os = "linux")]
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};

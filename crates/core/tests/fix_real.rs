@@ -8,6 +8,8 @@
 //! creates (needs root; MD_SKIP_NETNS=1 skips it on purpose), the others
 //! touch only temporary folders and processes they start.
 
+// nftables, namespaces and Linux processes: Linux only (other systems build this file empty).
+#![cfg(target_os = "linux")]
 #![cfg(target_os = "linux")]
 
 use std::collections::BTreeMap;

@@ -2,6 +2,9 @@
 //! a full-tunnel VPN does it: a tun device and the half-default pair
 //! 0.0.0.0/1 + 128.0.0.0/1. Needs root (MD_SKIP_NETNS=1 skips on purpose).
 
+// The Linux readers against Linux tools (other systems build this file empty).
+#![cfg(target_os = "linux")]
+
 use std::net::IpAddr;
 use std::time::Duration;
 

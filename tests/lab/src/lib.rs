@@ -59,6 +59,8 @@ use tokio::task::JoinHandle;
 
 mod dns;
 mod http;
+// Network namespaces are Linux's; the loopback lab runs everywhere.
+#[cfg(target_os = "linux")]
 pub mod netns;
 mod profile;
 mod proxy;
@@ -349,6 +351,8 @@ impl Lab {
         self.stats.snapshot()
     }
 
+    /// For [`netns::NsLab`], which hands the counters out of its thread.
+    #[cfg(target_os = "linux")]
     pub(crate) fn stats_handle(&self) -> Arc<stats::Stats> {
         Arc::clone(&self.stats)
     }

@@ -237,6 +237,8 @@ mod tests {
         );
     }
 
+    // Runs `sh`; the Windows twin runs cmd.exe.
+    #[cfg(unix)]
     #[tokio::test]
     async fn the_system_executor_runs_argv_and_tells_failures_apart() {
         let out = System
@@ -276,6 +278,8 @@ mod tests {
         assert_eq!((failed.code, failed.stderr.trim()), (Some(3), "nope"));
     }
 
+    // Runs `sh`; the Windows twin runs cmd.exe.
+    #[cfg(unix)]
     #[tokio::test]
     async fn children_start_with_a_clean_environment() {
         // cargo sets CARGO_MANIFEST_DIR for this test process: a child
@@ -322,6 +326,60 @@ mod tests {
                 .await;
             assert!(matches!(r, Err(ExecError::Refused(..))), "{bad}: {r:?}");
         }
+    }
+
+    /// Windows: the child gets PATH and SystemRoot from the Windows folder
+    /// the system reports (GetSystemWindowsDirectoryW), its own variables,
+    /// and nothing else of this process's (run under Wine in CI).
+    #[cfg(windows)]
+    #[tokio::test]
+    async fn children_start_with_a_clean_environment_on_windows() {
+        assert!(std::env::var_os("CARGO_MANIFEST_DIR").is_some());
+        let out = System
+            .run(
+                &CommandSpec {
+                    program: "cmd.exe".into(),
+                    args: vec!["/c".into(), "set".into()],
+                    env: vec![("MD_STEP".into(), "x".into())],
+                },
+                Duration::from_secs(20),
+            )
+            .await
+            .unwrap();
+        let vars: Vec<String> = out
+            .stdout
+            .lines()
+            .filter_map(|l| l.split('=').next())
+            .map(str::to_ascii_uppercase)
+            .collect();
+        assert!(vars.iter().any(|v| v == "MD_STEP"), "{vars:?}");
+        assert!(!vars.iter().any(|v| v == "CARGO_MANIFEST_DIR"), "{vars:?}");
+        let windir = crate::facts::child_env::windows_dir();
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.eq_ignore_ascii_case(&format!("SystemRoot={windir}"))),
+            "{}",
+            out.stdout
+        );
+        assert!(
+            out.stdout.lines().any(|l| l
+                .to_ascii_lowercase()
+                .starts_with(&format!("path={}\\system32;", windir.to_ascii_lowercase()))),
+            "{}",
+            out.stdout
+        );
+        let r = System
+            .run(
+                &CommandSpec {
+                    program: "cmd.exe".into(),
+                    args: vec!["/c".into(), "exit".into()],
+                    env: vec![("PSModulePath".into(), r"C:\evil".into())],
+                },
+                Duration::from_secs(20),
+            )
+            .await;
+        assert!(matches!(r, Err(ExecError::Refused(..))), "{r:?}");
     }
 
     #[tokio::test]

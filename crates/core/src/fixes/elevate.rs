@@ -414,13 +414,21 @@ mod tests {
         }
     }
 
+    /// An absolute path on the system the tests run on (a Unix path has no
+    /// drive, so it is not absolute on Windows).
+    const CANCELLED: &str = if cfg!(windows) {
+        r"C:\Users\zoë\My Data\cancelled\e1"
+    } else {
+        "/home/zoë/My Data/cancelled/e1"
+    };
+
     fn apply_request() -> Request {
         Request::Apply {
             fix: "dns.flush".into(),
             entry: "e1".into(),
             digest: "ab".repeat(32),
             deadline: 1_800_000_000,
-            cancelled: PathBuf::from("/home/zoë/My Data/cancelled/e1"),
+            cancelled: PathBuf::from(CANCELLED),
             inputs: PlanInputs {
                 zoom_host: Some(("zoom.us".into(), 443)),
                 tcp_ports: vec![443, 8801],
@@ -446,7 +454,7 @@ mod tests {
                 "e1",
                 &digest,
                 "1800000000",
-                "/home/zoë/My Data/cancelled/e1",
+                CANCELLED,
                 "zoom.us:443",
                 "443,8801",
                 "3478",
@@ -557,7 +565,7 @@ mod tests {
         let undo = Request::Undo {
             entry: "e-1".into(),
             deadline: 5,
-            cancelled: PathBuf::from("/tmp/c"),
+            cancelled: PathBuf::from(if cfg!(windows) { r"C:\t\c" } else { "/tmp/c" }),
         };
         assert_eq!(parse_child_args(&child_args(&undo)).unwrap().unwrap(), undo);
         let mut bad = child_args(&req);

@@ -75,6 +75,8 @@ async fn manual_settings_pick_the_proxy_for_the_scheme() {
 /// A `file://` proxy script that is a FIFO nobody writes to, an
 /// endless device or a huge file ends at once, saying why; a real one
 /// is read.
+// A FIFO (mkfifo) stands for the file that never ends: Unix only.
+#[cfg(unix)]
 #[tokio::test]
 async fn a_proxy_script_file_is_read_with_a_size_and_a_time_limit() {
     let dir = tempfile::tempdir().unwrap();
@@ -142,6 +144,8 @@ async fn a_proxy_script_file_is_read_with_a_size_and_a_time_limit() {
 
 /// A read that never ends (a hung network share) is given up at the
 /// time limit, and its thread does not hold up the runtime.
+// A FIFO (mkfifo) stands for the file that never ends: Unix only.
+#[cfg(unix)]
 #[tokio::test]
 async fn a_proxy_script_file_read_that_hangs_is_given_up_in_time() {
     let dir = tempfile::tempdir().unwrap();

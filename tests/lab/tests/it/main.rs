@@ -2,6 +2,7 @@
 
 mod dns;
 mod http;
+#[cfg(target_os = "linux")]
 mod netns;
 mod sockets;
 mod tls;

@@ -2,14 +2,21 @@
 //! sh ones run for real.
 
 use super::*;
+// Some of these serve only the Unix tests (through `use super::*`).
+#[cfg_attr(not(unix), allow(unused_imports))]
 use crate::facts::model::{
     FirewallProfile, FirewallRule, FirewallState, ProxySettings, ZoomInstall,
 };
 use crate::fixes::{find, plan, FixEnv};
+#[cfg_attr(not(unix), allow(unused_imports))]
 use std::collections::BTreeMap;
+#[cfg_attr(not(unix), allow(unused_imports))]
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::{Command, Output};
 
+// The sh scripts run for real: on Unix.
+#[cfg(unix)]
 mod unix;
 mod windows;
 
@@ -47,12 +54,14 @@ const HOSTILE: &[&str] = &[
     "é'\n'$(x)`y`\\\"",
 ];
 
+#[cfg(unix)]
 fn write_exec(path: &Path, text: &str) {
     use std::os::unix::fs::PermissionsExt;
     std::fs::write(path, text).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
+#[cfg(unix)]
 /// `sh -n` (and `bash -n` where bash is): the script parses.
 fn assert_sh_syntax(script: &str) {
     let dir = tempfile::tempdir().unwrap();
@@ -71,6 +80,7 @@ fn assert_sh_syntax(script: &str) {
     }
 }
 
+#[cfg(unix)]
 /// Runs `script` with sh in `cwd`, with `home` as HOME and `bin` first
 /// on PATH.
 fn run_sh(script: &str, cwd: &Path, home: &Path, bin: Option<&Path>) -> Output {
@@ -91,6 +101,7 @@ fn run_sh(script: &str, cwd: &Path, home: &Path, bin: Option<&Path>) -> Output {
     out
 }
 
+#[cfg(unix)]
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -134,6 +145,8 @@ fn custom_plan(os: Os, steps: Vec<Step>) -> Plan {
 
 // ─────────────────────────── quoting ───────────────────────────
 
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn sh_quoting_round_trips_any_string_through_a_real_shell() {
     for s in HOSTILE {
@@ -163,6 +176,8 @@ fn sh_quoting_round_trips_any_string_through_a_real_shell() {
     assert_eq!(sh_program("/usr/sbin/nft"), "/usr/sbin/nft");
 }
 
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn sh_commands_keep_argv_and_environment_intact() {
     for s in HOSTILE {
@@ -185,6 +200,8 @@ fn sh_commands_keep_argv_and_environment_intact() {
     assert_eq!(text(&out.stdout), "x y\n");
 }
 
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn keep_patterns_match_like_the_app_and_take_data_literally() {
     let check = |glob: &str, name: &str| -> bool {
@@ -253,6 +270,8 @@ fn powershell_strings_double_every_single_quote_and_spell_out_control_characters
     }
 }
 
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn header_data_cannot_leave_the_comments() {
     let mut p = custom_plan(
@@ -293,6 +312,8 @@ fn header_data_cannot_leave_the_comments() {
 
 /// Hostile paths and contents, save steps, ok codes, and stopping at the
 /// first failure, run for real.
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn hostile_values_are_only_ever_data_and_the_script_stops_at_the_first_error() {
     let root = tempfile::tempdir().unwrap();
@@ -407,6 +428,8 @@ fn hostile_values_are_only_ever_data_and_the_script_stops_at_the_first_error() {
     assert_eq!(std::fs::read_to_string(old).unwrap(), "old contents\n");
 }
 
+// Runs the sh scripts (sh -n, or for real): Unix only.
+#[cfg(unix)]
 #[test]
 fn every_fix_exports_on_every_os() {
     for os in [Os::Windows, Os::Macos, Os::Linux] {
