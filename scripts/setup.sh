@@ -12,7 +12,8 @@ want=(ca-certificates build-essential pkg-config curl file libssl-dev
       libwebkit2gtk-4.1-dev libxdo-dev libayatana-appindicator3-dev librsvg2-dev
       nodejs npm)
 if [[ "${1:-}" == "--test" ]]; then
-  want+=(iproute2 nftables chromium xvfb xauth webkit2gtk-driver imagemagick)
+  want+=(iproute2 nftables chromium xvfb xauth webkit2gtk-driver imagemagick
+         wine64 mingw-w64 p7zip-full x11-utils)
 fi
 
 missing=()
@@ -31,6 +32,15 @@ if ((${#missing[@]})); then
   fi
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Wine runs the Windows installer's 32-bit NSIS stub with wine32, an i386
+# package: the architecture is added once.
+if [[ "${1:-}" == "--test" ]] && ! dpkg -s wine32:i386 >/dev/null 2>&1; then
+  echo "setup: installing wine32:i386 (for the Windows installer's test)"
+  dpkg --print-foreign-architectures | grep -qx i386 || dpkg --add-architecture i386
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wine32:i386
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
