@@ -348,6 +348,21 @@ fn the_windows_build_under_wine_answers_like_the_linux_build() {
             Some("dns_filtered"),
         ),
         ("offline", lab.silent(), vec![], Some("offline")),
+        // No route at all (the namespace has only loopback): ENETUNREACH on
+        // Linux, WSAENETUNREACH on Windows; both must read "unreachable".
+        (
+            "no route",
+            LabProfile {
+                names: vec![],
+                tcp: "198.51.100.7:443".parse().unwrap(),
+                udp: "198.51.100.7:3478".parse().unwrap(),
+                tls: "198.51.100.7:443".parse().unwrap(),
+                http: "198.51.100.7:80".parse().unwrap(),
+                ..healthy.clone()
+            },
+            vec![],
+            Some("offline"),
+        ),
     ];
     for (name, spec, env, want) in cases {
         let profile = w.profile(&format!("{}.toml", name.replace(' ', "-")), &spec);
@@ -390,6 +405,29 @@ fn the_windows_build_under_wine_answers_like_the_linux_build() {
             win["diagnosis"]
         );
         assert_eq!(top_cause(&win), top_cause(&l), "{name}");
+        // The socket errors behind the statuses, as each OS numbers them.
+        let error_of = |r: &Value, id: &str| {
+            checks(r)
+                .into_iter()
+                .find(|c| c["id"] == id)
+                .map(|c| c["evidence"]["error"].clone())
+                .unwrap_or(Value::Null)
+        };
+        let expected_tcp_error = match name {
+            "tcp refused" => Some("refused"),
+            "tcp silent" => Some("silent"),
+            "no route" => Some("unreachable"),
+            _ => None,
+        };
+        if let Some(e) = expected_tcp_error {
+            let id = format!("tcp.{}", spec.tcp.port());
+            assert_eq!(error_of(&win, &id), e, "{name}: {id} on Windows");
+            assert_eq!(error_of(&l, &id), e, "{name}: {id} on Linux");
+        }
+        if name == "udp refused" {
+            let id = format!("udp.{}", spec.udp.port());
+            assert_eq!(error_of(&win, &id), "refused", "{name}: {id} on Windows");
+        }
         assert_eq!(win["system"]["os"], "windows", "{name}");
     }
 }
@@ -494,4 +532,66 @@ fn exit_codes_the_journal_and_a_closed_pipe_on_windows() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(!err.contains("failed printing"), "{err}");
     assert_eq!(status.code(), Some(0), "{status:?} {err}");
+}
+
+/// A fix that needs no rights, for real on the Windows build: Zoom's cache
+/// in `%APPDATA%\Zoom\data` is moved into a dated backup under
+/// `%LOCALAPPDATA%\Meeting Doctor`, its database stays, the journal says
+/// so; undo puts every file back.
+#[test]
+fn a_fix_and_its_undo_on_windows_use_the_users_folders() {
+    let Some(exe) = windows_exe() else { return };
+    let w = WinWorld::new(&exe);
+    let limit = Duration::from_secs(90);
+    let appdata = w.windows_user_dir().join("AppData");
+    let zoom = appdata.join("Roaming/Zoom/data");
+    std::fs::create_dir_all(zoom.join("logs")).unwrap();
+    std::fs::write(zoom.join("logs/zoom.log"), "old log").unwrap();
+    std::fs::write(zoom.join("zoomus.enc.db"), "settings").unwrap();
+
+    let (out, _) = w.run(&["fix", "zoom.clear_cache", "--yes"], &[], limit);
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(0), "{said}");
+    assert!(!zoom.join("logs").exists(), "the cache stayed: {said}");
+    assert_eq!(
+        std::fs::read_to_string(zoom.join("zoomus.enc.db")).unwrap(),
+        "settings",
+        "the settings database must stay put"
+    );
+    let data = appdata.join("Local/Meeting Doctor");
+    let backups: Vec<_> = std::fs::read_dir(data.join("backups"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .collect();
+    assert_eq!(backups.len(), 1, "{said}");
+    assert!(backups[0].path().join("manifest.json").is_file());
+
+    let (out, _) = w.run(&["journal", "--json"], &[], limit);
+    let journal = json(&out, "journal");
+    let entry = &journal.as_array().unwrap()[0];
+    assert_eq!(entry["fix"], "zoom.clear_cache");
+    assert_eq!(entry["admin"], false);
+    let backup = entry["backup"].as_str().unwrap();
+    assert!(
+        backup.starts_with(r"C:\") && backup.contains(r"\AppData\Local\Meeting Doctor\backups\"),
+        "a Windows path under %LOCALAPPDATA%: {backup}"
+    );
+
+    let (out, _) = w.run(&["undo", "--last", "--yes"], &[], limit);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(zoom.join("logs/zoom.log")).unwrap(),
+        "old log"
+    );
+    let (out, _) = w.run(&["journal", "--json"], &[], limit);
+    assert_eq!(json(&out, "journal")[0]["state"], "undone");
 }
