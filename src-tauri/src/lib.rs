@@ -172,20 +172,23 @@ async fn start_check(
     };
     let _slot = RunSlot(&state);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let forward = tauri::async_runtime::spawn(async move {
+    // Beside the run, not a task of its own: the checks may keep the
+    // runtime's workers busy (a stuck socket), and every event must still
+    // reach the window before the report resolves.
+    let forward = async move {
         while let Some(event) = rx.recv().await {
             if on_event.send(event).is_err() {
                 // The window went away; the run finishes on its own.
                 break;
             }
         }
-    });
+    };
     let plan = Plan::for_profile(&profile);
     tracing::info!(profile = %profile.source, error_code = ?error_code, checks = plan.check_ids().len(), "check started");
-    let result =
-        meeting_doctor_core::check(&profile, &plan, RunOptions::default(), Some(tx), cancel).await;
-    // All events are delivered before the report resolves.
-    let _ = forward.await;
+    let (result, ()) = tokio::join!(
+        meeting_doctor_core::check(&profile, &plan, RunOptions::default(), Some(tx), cancel),
+        forward
+    );
     let mut report = result?;
     report.error_code = error_code.as_deref().and_then(clean_code);
     let report = report.diagnosed();
