@@ -10,25 +10,37 @@ cd "$(dirname "$0")/.."
 . scripts/windows-env.sh
 windows_packages wine64
 
-# Debug build of the core's unit-test binary (no release: tests want asserts).
-json=$(windows_cargo test --locked "${windows_build_std[@]}" -p meeting-doctor-core --lib \
-    --no-run --message-format=json 2>/dev/null)
-exe=$(sed -n 's/.*"executable":"\([^"]*\.exe\)".*/\1/p' <<<"$json" | tail -1)
-if [ -z "$exe" ] || [ ! -f "$exe" ]; then
-    echo "test-windows-unit: the test binary did not build; rerun to see why:" >&2
-    windows_cargo test --locked "${windows_build_std[@]}" -p meeting-doctor-core --lib --no-run >&2
-    exit 1
-fi
+# The engine's crates, each with its own unit-test binary.
+crates=(model net pac facts probes diagnosis fixes report core)
+packages=()
+for c in "${crates[@]}"; do
+    packages+=(-p "$(sed -n 's/^name = "\(.*\)"/\1/p' "crates/$c/Cargo.toml" | head -1)")
+done
 
-# The stand-in for the DLL Wine 8 lacks, beside the test binary (harness only).
-dll="$(dirname "$exe")/bcryptprimitives.dll"
-[ -f "$dll" ] || x86_64-w64-mingw32-gcc -shared -o "$dll" tests/wine/bcryptprimitives.c tests/wine/bcryptprimitives.def
-
+# Debug builds of the unit-test binaries (no release: tests want asserts).
+json=$(windows_cargo test --locked "${windows_build_std[@]}" "${packages[@]}" --lib \
+    --no-run --message-format=json 2>/dev/null) || true
 wine=$(command -v wine64 || echo /usr/lib/wine/wine64)
 prefix=$(mktemp -d)
 trap 'WINEPREFIX=$prefix "$(dirname "$wine")/wineserver" -k 2>/dev/null || true; rm -rf "$prefix"' EXIT
 export WINEPREFIX=$prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=d;mshtml=d"
-# As cargo runs them: from the package's folder, with its variables.
-cd crates/core
-export CARGO_MANIFEST_DIR=$PWD CARGO_PKG_NAME=meeting-doctor-core
-timeout 600 "$wine" "$exe" --test-threads=2
+root=$PWD
+for c in "${crates[@]}"; do
+    dir=$root/crates/$c
+    # The binary whose manifest is this crate's (cargo names it in the JSON).
+    exe=$(grep -F "\"manifest_path\":\"$dir/Cargo.toml\"" <<<"$json" \
+        | sed -n 's/.*"executable":"\([^"]*\.exe\)".*/\1/p' | tail -1)
+    if [ -z "$exe" ] || [ ! -f "$exe" ]; then
+        echo "test-windows-unit: the $c test binary did not build; rerun to see why:" >&2
+        windows_cargo test --locked "${windows_build_std[@]}" "${packages[@]}" --lib --no-run >&2
+        exit 1
+    fi
+    # The stand-in for the DLL Wine 8 lacks, beside the test binary (harness only).
+    dll="$(dirname "$exe")/bcryptprimitives.dll"
+    [ -f "$dll" ] || x86_64-w64-mingw32-gcc -shared -o "$dll" \
+        "$root/tests/wine/bcryptprimitives.c" "$root/tests/wine/bcryptprimitives.def"
+    echo "test-windows-unit: $c"
+    # As cargo runs them: from the package's folder, with its variables.
+    (cd "$dir" && CARGO_MANIFEST_DIR=$dir \
+        timeout 600 "$wine" "$exe" --test-threads=2)
+done

@@ -1,0 +1,117 @@
+//! What the rules read: the findings by check id, a small cause builder,
+//! and the facts several rules share.
+
+use serde_json::Value;
+
+use md_model::finding::{Finding, Status};
+
+use crate::codes::CONNECTION_CODES;
+use crate::steps::step;
+use crate::Cause;
+
+pub(crate) struct Findings<'a>(pub(crate) &'a [Finding]);
+
+impl<'a> Findings<'a> {
+    pub(crate) fn get(&self, id: &str) -> Option<&'a Finding> {
+        self.0.iter().find(|f| f.id == id)
+    }
+    pub(crate) fn status(&self, id: &str) -> Option<Status> {
+        self.get(id).map(|f| f.status)
+    }
+    pub(crate) fn is(&self, id: &str, s: Status) -> bool {
+        self.status(id) == Some(s)
+    }
+    pub(crate) fn ids_with(&self, prefix: &str, s: Status) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|f| f.id.starts_with(prefix) && f.status == s)
+            .map(|f| f.id.clone())
+            .collect()
+    }
+    pub(crate) fn ev(&self, id: &str, path: &[&str]) -> Option<&'a Value> {
+        let mut v = &self.get(id)?.evidence;
+        for p in path {
+            v = v.get(p)?;
+        }
+        Some(v)
+    }
+    pub(crate) fn list(&self, id: &str, key: &str) -> Vec<String> {
+        self.ev(id, &[key])
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+    // Facts several rules share, computed in one place.
+
+    /// This computer's own lookup failed.
+    pub(crate) fn dns_failed(&self) -> bool {
+        self.is("dns.system", Status::Fail)
+    }
+
+    /// The proxy check passed through a proxy (not a direct route).
+    pub(crate) fn proxy_route_ok(&self) -> bool {
+        self.is("proxy", Status::Pass)
+            && self
+                .ev("proxy", &["used"])
+                .is_some_and(|u| u.get("kind").and_then(Value::as_str) != Some("direct"))
+    }
+
+    /// Zoom's main port failed: 443 when the profile lists it, else the
+    /// first port with a host to test (a profile for a lab or a private
+    /// deployment). Skipped port checks (no lookup) say nothing.
+    pub(crate) fn main_tcp_failed(&self) -> bool {
+        let main_tcp = if self.get("tcp.443").is_some() {
+            Some("tcp.443")
+        } else {
+            self.0
+                .iter()
+                .find(|x| x.id.starts_with("tcp.") && x.status != Status::Unknown)
+                .map(|x| x.id.as_str())
+        };
+        main_tcp.is_some_and(|id| self.is(id, Status::Fail))
+    }
+
+    /// Something on the network side failed, which this computer's own
+    /// software (VPN, firewall, security products) may explain.
+    pub(crate) fn network_trouble(&self) -> bool {
+        self.main_tcp_failed()
+            || !self.ids_with("udp.", Status::Fail).is_empty()
+            || self.is("tls", Status::Fail)
+            || self.dns_failed()
+            || ["latency", "jitter", "loss"]
+                .iter()
+                .any(|q| self.is(q, Status::Fail))
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn cause(
+    id: &str,
+    confidence: f64,
+    summary: String,
+    explanation: &str,
+    codes: bool,
+    evidence: Vec<String>,
+    fixes: &[&str],
+    steps: &[&str],
+) -> Cause {
+    Cause {
+        id: id.into(),
+        confidence,
+        summary,
+        explanation: explanation.into(),
+        error_codes: if codes {
+            CONNECTION_CODES.iter().map(|s| s.to_string()).collect()
+        } else {
+            vec![]
+        },
+        evidence,
+        fixes: fixes.iter().map(|s| s.to_string()).collect(),
+        steps: steps.iter().map(|s| step(s)).collect(),
+        quality_only: !codes,
+    }
+}

@@ -1,0 +1,47 @@
+//! Name lookup: a filter, a broken resolver, or no lookup at all.
+
+use crate::findings::{cause, Findings};
+use crate::Cause;
+
+/// Name lookup failed: answered by a filter, failing only on this
+/// computer's server, or failing everywhere.
+pub(super) fn dns(f: &Findings, out: &mut Vec<Cause>) {
+    if f.dns_failed() {
+        let sinkholed = f.list("dns.system", "sinkholed");
+        let only_here = f.list("dns.system", "fails_only_on_system");
+        if !sinkholed.is_empty() {
+            out.push(cause(
+                "dns_filtered",
+                0.92,
+                format!("This network's name lookup blocks Zoom ({}).", sinkholed.join(", ")),
+                "The network's DNS answers Zoom's names with an address that goes nowhere: a content filter (router, school or office filter, parental controls) is blocking Zoom.",
+                true,
+                vec!["dns.system".into(), "dns.reference".into()],
+                &["dns.use_public"],
+                &["ask_admin", "try_hotspot"],
+            ));
+        } else if !only_here.is_empty() {
+            out.push(cause(
+                "dns_failure",
+                0.88,
+                format!("This computer's name lookup can't find Zoom ({}), though public DNS can.", only_here.join(", ")),
+                "The DNS server this computer uses fails on Zoom's names while public DNS servers find them. A stale cache or a broken DNS server is the usual reason.",
+                true,
+                vec!["dns.system".into(), "dns.reference".into()],
+                &["dns.flush", "dns.use_public"],
+                &["restart_router", "try_hotspot"],
+            ));
+        } else {
+            out.push(cause(
+                "dns_failure",
+                0.7,
+                "This computer can't look up Zoom's servers by name.".into(),
+                "Name lookup (DNS) is failing, so Zoom can't find where to connect.",
+                true,
+                vec!["dns.system".into()],
+                &["dns.flush", "dns.use_public"],
+                &["restart_router", "try_hotspot"],
+            ));
+        }
+    }
+}

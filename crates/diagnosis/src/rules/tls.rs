@@ -1,0 +1,82 @@
+//! The secure connection: interception, a filter that cuts it, or a stand-in.
+
+use serde_json::Value;
+
+use super::this_computer::{security_products, shares_word};
+use md_model::finding::Status::*;
+
+use crate::findings::{cause, Findings};
+use crate::Cause;
+
+/// The secure connection failed (a wrong clock explains it on its own).
+pub(super) fn tls(f: &Findings, out: &mut Vec<Cause>) {
+    if f.is("tls", Fail) && !f.is("clock", Fail) {
+        let (public, local, issuer, stage) = tls_verdict(f).unwrap_or_default();
+        let products = security_products(f);
+        let by_security = products.iter().find(|p| shares_word(p, &issuer)).cloned();
+        if public == "unknown_issuer" && local == "trusted" {
+            if let Some(product) = by_security {
+                out.push(cause(
+                    "security_software",
+                    0.88,
+                    format!("{product} on this computer opens Zoom's secure connection (its certificate \"{issuer}\")."),
+                    "Security software that scans encrypted traffic replaces Zoom's certificate with its own. Zoom can refuse such connections.",
+                    true,
+                    vec!["tls".into(), "security_software".into()],
+                    &[],
+                    &["pause_security_test"],
+                ));
+            } else {
+                out.push(cause(
+                    "tls_interception",
+                    0.9,
+                    format!("Something on this network opens Zoom's secure connection (re-signed by \"{issuer}\")."),
+                    "The network (or a company filter) decrypts and re-signs secure traffic. Zoom's traffic should be excluded from this SSL inspection.",
+                    true,
+                    vec!["tls".into()],
+                    &[],
+                    &["ask_admin", "try_hotspot"],
+                ));
+            }
+        } else if stage == "handshake" || stage == "connect" {
+            out.push(cause(
+                "zoom_blocked",
+                0.75,
+                "This network cuts off Zoom's secure connection.".into(),
+                "The connection to Zoom starts but the secure handshake is stopped on the way: a filter on this network recognises and blocks Zoom.",
+                true,
+                vec!["tls".into()],
+                &[],
+                &["try_hotspot", "ask_admin"],
+            ));
+        } else {
+            out.push(cause(
+                "tls_interception",
+                0.65,
+                "Something on the way replaces Zoom's secure connection.".into(),
+                "The certificate that answered for Zoom is not Zoom's: a filter or a redirect on this network stands in between.",
+                true,
+                vec!["tls".into()],
+                &[],
+                &["ask_admin", "try_hotspot"],
+            ));
+        }
+    }
+}
+
+/// The TLS verdict of the first target: (public, local, issuer, stage).
+fn tls_verdict(f: &Findings) -> Option<(String, String, String, String)> {
+    let t = f.ev("tls", &["targets"])?.as_array()?.iter().find(|t| {
+        t.get("public_roots")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v != "trusted")
+            || t.get("stage").is_some()
+    })?;
+    let s = |k: &str| {
+        t.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    Some((s("public_roots"), s("local_roots"), s("issuer"), s("stage")))
+}

@@ -1,0 +1,3 @@
+//! The probes crate's integration tests, in one binary.
+
+mod computer_replay;
