@@ -20,7 +20,18 @@ export default defineConfig(({ mode }) => ({
     port: 1420,
     // The unit tests read what the engine's redactor writes (the technician
     // copy snapshot), so the UI's test proves the text it copies is that one.
-    ...(mode === "test" ? { fs: { allow: [".", decodeURIComponent(new URL("../crates/core/tests/snapshots/", import.meta.url).pathname)] } } : {}),
+    ...(mode === "test"
+      ? {
+          fs: {
+            allow: [
+              ".",
+              decodeURIComponent(
+                new URL("../crates/core/tests/snapshots/", import.meta.url).pathname,
+              ),
+            ],
+          },
+        }
+      : {}),
   },
   test: {
     environment: "jsdom",

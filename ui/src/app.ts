@@ -30,7 +30,11 @@ export interface App {
 
 type ScreenKind = "start" | "run" | "switch" | "compare" | "error";
 
-export function createApp(root: HTMLElement, backend: Backend, copy: (text: string) => Promise<boolean> = copyText): App {
+export function createApp(
+  root: HTMLElement,
+  backend: Backend,
+  copy: (text: string) => Promise<boolean> = copyText,
+): App {
   let state = initialState();
   const timing: Timing = { stageDue: false, slow: false };
   let timers: number[] = [];
@@ -59,10 +63,13 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       if (state.report && state.phase === "done") prepareCopy(state.report);
       void loadHistory();
       // What can be fixed depends on what is set now.
-      if (result.outcome.status === "applied" || result.outcome.status === "failed") void loadSuggestions(false);
+      if (result.outcome.status === "applied" || result.outcome.status === "failed")
+        void loadSuggestions(false);
     },
     fallbackFocus: (fixId) =>
-      [...document.querySelectorAll<HTMLElement>(".fix-it")].find((b) => b.dataset.fix === fixId) ?? document.getElementById("fixes")?.querySelector<HTMLElement>("button") ?? document.getElementById("again"),
+      [...document.querySelectorAll<HTMLElement>(".fix-it")].find((b) => b.dataset.fix === fixId) ??
+      document.getElementById("fixes")?.querySelector<HTMLElement>("button") ??
+      document.getElementById("again"),
   });
 
   let screen: Screen | null = null;
@@ -116,7 +123,11 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
         return { ok: true, message: `Saved to ${path}` };
       } catch (e) {
         const error = toIpcError(e);
-        return { ok: false, message: error.kind === "save" ? error.message : `Couldn't save the report: ${error.message}` };
+        return {
+          ok: false,
+          message:
+            error.kind === "save" ? error.message : `Couldn't save the report: ${error.message}`,
+        };
       }
     },
     testOtherNetwork: () => {
@@ -183,7 +194,8 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       // The run screen swaps Cancel for "Check again" (and back): if focus was
       // on the button that went away, or nowhere, put it on the new one.
       if (before.phase !== state.phase || before.runId !== state.runId) {
-        const lost = hadFocus || document.activeElement === document.body || document.activeElement === null;
+        const lost =
+          hadFocus || document.activeElement === document.body || document.activeElement === null;
         const inList = screen instanceof RunScreen && screen.hasFocusInList();
         if (lost && !inList) screen.focusTarget()?.focus();
       }
@@ -202,7 +214,9 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
   function renderFooter(): void {
     const o = state.overview;
     footer.hidden = !o;
-    footer.textContent = o ? `${o.app.name} ${o.app.version} · checking for ${o.profile.name} (${o.profile.source === "built-in" ? "built-in settings" : o.profile.source})` : "";
+    footer.textContent = o
+      ? `${o.app.name} ${o.app.version} · checking for ${o.profile.name} (${o.profile.source === "built-in" ? "built-in settings" : o.profile.source})`
+      : "";
   }
 
   /** Announce summaries, not ticks: the stage once it's due, step n of m once, the end. */
@@ -301,14 +315,20 @@ export function createApp(root: HTMLElement, backend: Backend, copy: (text: stri
       const comparison = await backend.compareReports(first, second);
       if (state.report === second) dispatch({ type: "compared", comparison });
     } catch (e) {
-      if (state.report === second && state.phase === "compare") dispatch({ type: "failed", error: toIpcError(e), source: "compare" });
+      if (state.report === second && state.phase === "compare")
+        dispatch({ type: "failed", error: toIpcError(e), source: "compare" });
     }
   }
 
   /** The fixes for the report on screen; `fresh` shows "Looking for fixes…" until they come. */
   async function loadSuggestions(fresh: boolean): Promise<void> {
     const report = state.report;
-    if (!report || report.run.cancelled || report.diagnosis.causes.every((c) => c.fixes.length === 0)) return;
+    if (
+      !report ||
+      report.run.cancelled ||
+      report.diagnosis.causes.every((c) => c.fixes.length === 0)
+    )
+      return;
     const forReport = report.generated_at;
     if (fresh || state.fixes.forReport !== forReport) dispatch({ type: "fixesLoading", forReport });
     try {

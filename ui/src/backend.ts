@@ -2,7 +2,20 @@
 // the implementation, or mock the IPC underneath `tauriBackend`.
 
 import { Channel, invoke } from "@tauri-apps/api/core";
-import type { Comparison, ErrorKind, FixEvent, FixResult, Format, HistoryEntry, IpcError, Overview, Preview, Report, RunEvent, Suggestion } from "./bindings";
+import type {
+  Comparison,
+  ErrorKind,
+  FixEvent,
+  FixResult,
+  Format,
+  HistoryEntry,
+  IpcError,
+  Overview,
+  Preview,
+  Report,
+  RunEvent,
+  Suggestion,
+} from "./bindings";
 
 export interface Backend {
   overview(): Promise<Overview>;
@@ -21,7 +34,12 @@ export interface Backend {
   /** What fix `id` (a catalog id, never a command) would do on this computer now. */
   previewFix(id: string): Promise<Preview>;
   /** Makes fix `id` after the person said yes to it (`confirmed` names it), streaming its progress. */
-  applyFix(id: string, confirmed: string, digest: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  applyFix(
+    id: string,
+    confirmed: string,
+    digest: string,
+    onEvent: (e: FixEvent) => void,
+  ): Promise<FixResult>;
   /** Stops waiting for the administrator prompt. */
   cancelFix(): Promise<boolean>;
   /** Undoes a change from the history by its entry id. */
@@ -39,15 +57,23 @@ export const tauriBackend: Backend = {
     return invoke<Report>("start_check", { errorCode, onEvent: channel });
   },
   cancelCheck: () => invoke<boolean>("cancel_check"),
-  renderReport: (report, format, redact) => invoke<string>("render_report", { report, format, redact }),
+  renderReport: (report, format, redact) =>
+    invoke<string>("render_report", { report, format, redact }),
   technicianReport: (report) => invoke<string>("technician_report", { report }),
   saveReport: (report, format, redact) => invoke<string>("save_report", { report, format, redact }),
   compareReports: (before, after) => invoke<Comparison>("compare_reports", { before, after }),
   fixSuggestions: () => invoke<Suggestion[]>("fix_suggestions"),
   previewFix: (id) => invoke<Preview>("preview_fix", { id }),
-  applyFix: (id, confirmed, digest, onEvent) => invoke<FixResult>("apply_fix", { id, confirmed, digest, onEvent: new Channel<FixEvent>(onEvent) }),
+  applyFix: (id, confirmed, digest, onEvent) =>
+    invoke<FixResult>("apply_fix", {
+      id,
+      confirmed,
+      digest,
+      onEvent: new Channel<FixEvent>(onEvent),
+    }),
   cancelFix: () => invoke<boolean>("cancel_fix"),
-  undoFix: (entry, onEvent) => invoke<FixResult>("undo_fix", { entry, onEvent: new Channel<FixEvent>(onEvent) }),
+  undoFix: (entry, onEvent) =>
+    invoke<FixResult>("undo_fix", { entry, onEvent: new Channel<FixEvent>(onEvent) }),
   fixHistory: () => invoke<HistoryEntry[]>("fix_history"),
   fixScript: (id) => invoke<string>("fix_script", { id }),
 };
@@ -57,7 +83,11 @@ const KINDS: readonly ErrorKind[] = ["profile", "busy", "save", "fix", "internal
 export function isIpcError(e: unknown): e is IpcError {
   if (typeof e !== "object" || e === null) return false;
   const { kind, message } = e as Record<string, unknown>;
-  return typeof kind === "string" && (KINDS as readonly string[]).includes(kind) && typeof message === "string";
+  return (
+    typeof kind === "string" &&
+    (KINDS as readonly string[]).includes(kind) &&
+    typeof message === "string"
+  );
 }
 
 /** Any rejection as an IpcError: a string or an Error (e.g. no Tauri at all) is "internal". */

@@ -66,12 +66,19 @@ function networkView(label: string, s: RunSummary, report: Report | null): Netwo
   return { label, name: s.network, generatedAt: s.generated_at, problems, alsoNoticed };
 }
 
-export function comparisonView(c: Comparison, first: Report | null, second: Report | null): ComparisonView {
+export function comparisonView(
+  c: Comparison,
+  first: Report | null,
+  second: Report | null,
+): ComparisonView {
   return {
     tone: VERDICT_TONE[c.verdict],
     headline: c.meaning,
     advice: c.advice,
-    networks: [networkView("First network", c.before, first), networkView("Second network", c.after, second)],
+    networks: [
+      networkView("First network", c.before, first),
+      networkView("Second network", c.after, second),
+    ],
     changes: c.changes.map((ch) => ({
       id: ch.id,
       title: ch.title,
@@ -87,5 +94,7 @@ export function comparisonView(c: Comparison, first: Report | null, second: Repo
 /** "06:19" in the person's time, or "" for a time that can't be read. */
 export function clockTime(iso: string): string {
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return Number.isNaN(d.getTime())
+    ? ""
+    : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }

@@ -3,7 +3,17 @@
 // runs, and what the result means (it worked, it didn't, couldn't tell).
 // No DOM, no IPC: unit-tested.
 
-import type { CheckChange, EntryState, HistoryEntry, Outcome, OutcomeStatus, Preview, PreviewStep, StepResult, Suggestion } from "./bindings";
+import type {
+  CheckChange,
+  EntryState,
+  HistoryEntry,
+  Outcome,
+  OutcomeStatus,
+  Preview,
+  PreviewStep,
+  StepResult,
+  Suggestion,
+} from "./bindings";
 import { STATUS_WORD } from "./labels";
 
 export interface CauseFixes {
@@ -16,7 +26,10 @@ export interface CauseFixes {
 /** A cause's fixes, in the order the engine gave them (repair order). */
 export function fixesForCause(suggestions: readonly Suggestion[], causeId: string): CauseFixes {
   const mine = suggestions.filter((s) => s.causes.includes(causeId));
-  return { available: mine.filter((s) => s.preview.applicable), unavailable: mine.filter((s) => !s.preview.applicable) };
+  return {
+    available: mine.filter((s) => s.preview.applicable),
+    unavailable: mine.filter((s) => !s.preview.applicable),
+  };
 }
 
 /** Check `id` is one of a fix's checks (`udp.*` means every UDP check), as the engine matches them. */
@@ -48,9 +61,14 @@ export interface ConfirmText {
  * The confirmation of a fix. `checkTitles` names the checks of this run,
  * so the fix's checks can be named.
  */
-export function confirmText(preview: Preview, checkTitles: ReadonlyMap<string, string>): ConfirmText {
+export function confirmText(
+  preview: Preview,
+  checkTitles: ReadonlyMap<string, string>,
+): ConfirmText {
   const fix = preview.fix;
-  const names = [...checkTitles.entries()].filter(([id]) => verifies(fix.verify, id)).map(([, title]) => title);
+  const names = [...checkTitles.entries()]
+    .filter(([id]) => verifies(fix.verify, id))
+    .map(([, title]) => title);
   const recheck =
     names.length === 0
       ? "Afterwards, Meeting Doctor checks again whether it helped."
@@ -64,7 +82,8 @@ export function confirmText(preview: Preview, checkTitles: ReadonlyMap<string, s
     admin: preview.asks_password ? ADMIN_NOTE : null,
     restart: preview.needs_restart ? "You'll need to restart the computer afterwards." : null,
     sideEffects: preview.side_effects,
-    caution: fix.risk === "high" ? "This is a broad change. Try the other fixes and steps first." : null,
+    caution:
+      fix.risk === "high" ? "This is a broad change. Try the other fixes and steps first." : null,
     undo: preview.undo,
     recheck,
     details: preview.steps,
@@ -73,7 +92,10 @@ export function confirmText(preview: Preview, checkTitles: ReadonlyMap<string, s
 
 /** "Meeting Doctor waits up to 2 minutes for it." */
 export function waitText(timeoutS: number): string {
-  const span = timeoutS >= 120 && timeoutS % 60 === 0 ? `${String(timeoutS / 60)} minutes` : `${String(timeoutS)} seconds`;
+  const span =
+    timeoutS >= 120 && timeoutS % 60 === 0
+      ? `${String(timeoutS / 60)} minutes`
+      : `${String(timeoutS)} seconds`;
   return `Meeting Doctor waits up to ${span} for it.`;
 }
 
@@ -93,7 +115,12 @@ export const STEP_STATE_WORD: Record<StepState, string> = {
  * with administrator rights reports them only at the end); `end` is how it
  * ended, or null while it runs; while `approving`, nothing has started.
  */
-export function stepStates(count: number, results: readonly StepResult[], end: OutcomeStatus | null, approving = false): StepState[] {
+export function stepStates(
+  count: number,
+  results: readonly StepResult[],
+  end: OutcomeStatus | null,
+  approving = false,
+): StepState[] {
   const failed = results.find((r) => !r.ok)?.index;
   const reached = results.reduce((m, r) => Math.max(m, r.index), -1);
   const states: StepState[] = [];
@@ -124,19 +151,30 @@ export interface ResultText {
   offerScript: boolean;
 }
 
-const ASK_HELP = "If you don't have an administrator password, ask your help desk to make this change: “Copy as script” gives them the exact commands.";
+const ASK_HELP =
+  "If you don't have an administrator password, ask your help desk to make this change: “Copy as script” gives them the exact commands.";
 
 function verified(outcome: Outcome, needsRestart: boolean): ResultText {
   const v = outcome.verification;
   const checks = v?.checks ?? [];
-  const restart = needsRestart ? "Restart the computer to finish the change; the checks may only pass after that. " : "";
-  const text = (tone: ResultTone, headline: string, next: string): ResultText => ({ tone, headline, detail: null, next: `${restart}${next}`, offerScript: false });
+  const restart = needsRestart
+    ? "Restart the computer to finish the change; the checks may only pass after that. "
+    : "";
+  const text = (tone: ResultTone, headline: string, next: string): ResultText => ({
+    tone,
+    headline,
+    detail: null,
+    next: `${restart}${next}`,
+    offerScript: false,
+  });
   const again = "Try Zoom again. If it still doesn't connect, press Check again.";
   const nextFix = "Try the next fix, or the steps on the main screen.";
-  if (!v || checks.length === 0) return text("unknown", "Done. Meeting Doctor couldn't check whether it helped.", again);
+  if (!v || checks.length === 0)
+    return text("unknown", "Done. Meeting Doctor couldn't check whether it helped.", again);
   // "Couldn't check" is neither a failure nor a pass.
   const failing = checks.filter((c) => c.after === "fail").length;
-  if (v.helped && failing === 0) return text("ok", "Done, and it worked: what failed before passes now.", "Try Zoom again.");
+  if (v.helped && failing === 0)
+    return text("ok", "Done, and it worked: what failed before passes now.", "Try Zoom again.");
   if (v.all_pass) return text("ok", "Done. Its checks pass.", "Try Zoom again.");
   if (v.helped) return text("ok", "Done. It helped, but some checks still fail.", nextFix);
   if (failing > 0) return text("problem", "Done, but the problem is still there.", nextFix);
@@ -144,12 +182,23 @@ function verified(outcome: Outcome, needsRestart: boolean): ResultText {
 }
 
 /** The result of a fix (`apply`) or of undoing one, in plain words. */
-export function resultText(outcome: Outcome, action: "apply" | "undo", options: { needsRestart?: boolean; canUndo?: boolean } = {}): ResultText {
+export function resultText(
+  outcome: Outcome,
+  action: "apply" | "undo",
+  options: { needsRestart?: boolean; canUndo?: boolean } = {},
+): ResultText {
   const undoing = action === "undo";
   const nothing = undoing ? "Nothing was undone" : "Nothing was changed";
   switch (outcome.status) {
     case "applied":
-      if (undoing) return { tone: "ok", headline: "Undone. What this fix changed is back as it was.", detail: null, next: null, offerScript: false };
+      if (undoing)
+        return {
+          tone: "ok",
+          headline: "Undone. What this fix changed is back as it was.",
+          detail: null,
+          next: null,
+          offerScript: false,
+        };
       return verified(outcome, options.needsRestart ?? false);
     case "failed":
       return {
@@ -164,15 +213,31 @@ export function resultText(outcome: Outcome, action: "apply" | "undo", options: 
         offerScript: false,
       };
     case "declined":
-      return { tone: "neutral", headline: `${nothing}: the administrator password wasn't given.`, detail: null, next: undoing ? "Ask your help desk if you don't have an administrator password." : ASK_HELP, offerScript: !undoing };
+      return {
+        tone: "neutral",
+        headline: `${nothing}: the administrator password wasn't given.`,
+        detail: null,
+        next: undoing
+          ? "Ask your help desk if you don't have an administrator password."
+          : ASK_HELP,
+        offerScript: !undoing,
+      };
     case "cancelled":
-      return { tone: "neutral", headline: "Stopped waiting for the administrator password.", detail: outcome.message, next: null, offerScript: !undoing };
+      return {
+        tone: "neutral",
+        headline: "Stopped waiting for the administrator password.",
+        detail: outcome.message,
+        next: null,
+        offerScript: !undoing,
+      };
     case "not_authorized":
       return {
         tone: "neutral",
         headline: `${nothing}: this account isn't allowed to make this change.`,
         detail: outcome.message,
-        next: undoing ? "Ask your help desk to undo it." : "Ask your help desk to make it: “Copy as script” gives them the exact commands.",
+        next: undoing
+          ? "Ask your help desk to undo it."
+          : "Ask your help desk to make it: “Copy as script” gives them the exact commands.",
         offerScript: !undoing,
       };
     case "timed_out":
@@ -186,7 +251,13 @@ export function resultText(outcome: Outcome, action: "apply" | "undo", options: 
         offerScript: !undoing,
       };
     case "not_applicable":
-      return { tone: "neutral", headline: "This fix can't be made on this computer.", detail: outcome.message, next: "Try the other steps on the main screen.", offerScript: false };
+      return {
+        tone: "neutral",
+        headline: "This fix can't be made on this computer.",
+        detail: outcome.message,
+        next: "Try the other steps on the main screen.",
+        offerScript: false,
+      };
   }
 }
 
@@ -194,7 +265,10 @@ export function resultText(outcome: Outcome, action: "apply" | "undo", options: 
  * The checks run again, split: those that changed or still fail lead; the
  * ones that stayed as they were (OK, or couldn't be checked) go one click below.
  */
-export function splitChanges(checks: readonly CheckChange[]): { shown: CheckChange[]; unchanged: CheckChange[] } {
+export function splitChanges(checks: readonly CheckChange[]): {
+  shown: CheckChange[];
+  unchanged: CheckChange[];
+} {
   const matters = (c: CheckChange) => c.before !== c.after || c.after === "fail";
   return { shown: checks.filter(matters), unchanged: checks.filter((c) => !matters(c)) };
 }
@@ -217,8 +291,13 @@ export function whenText(at: string, now: Date = new Date()): string {
   const t = new Date(at);
   if (Number.isNaN(t.getTime())) return at;
   const time = t.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" });
-  const sameDay = t.getFullYear() === now.getFullYear() && t.getMonth() === now.getMonth() && t.getDate() === now.getDate();
-  return sameDay ? `today at ${time}` : `${t.toLocaleDateString(undefined, { day: "numeric", month: "short" })} at ${time}`;
+  const sameDay =
+    t.getFullYear() === now.getFullYear() &&
+    t.getMonth() === now.getMonth() &&
+    t.getDate() === now.getDate();
+  return sameDay
+    ? `today at ${time}`
+    : `${t.toLocaleDateString(undefined, { day: "numeric", month: "short" })} at ${time}`;
 }
 
 /** One line of the history: "Quit Zoom completely — Done, today at 10:42". */

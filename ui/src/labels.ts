@@ -4,7 +4,13 @@
 import type { Group, Os, Status } from "./bindings";
 
 /** Groups in display order. */
-export const GROUP_ORDER: readonly Group[] = ["Internet", "Dns", "ZoomServers", "SecurityAndProxy", "ThisComputer"];
+export const GROUP_ORDER: readonly Group[] = [
+  "Internet",
+  "Dns",
+  "ZoomServers",
+  "SecurityAndProxy",
+  "ThisComputer",
+];
 
 export const GROUP_LABEL: Record<Group, string> = {
   Internet: "Internet",

@@ -1,7 +1,20 @@
 // The state of the app as plain data, the one function that changes it, and
 // what is derived from it for the screens. No DOM, no IPC: unit-tested.
 
-import type { Comparison, Finding, FixResult, Group, HistoryEntry, IpcError, Outcome, Overview, PlannedCheck, Report, RunEvent, Suggestion } from "./bindings";
+import type {
+  Comparison,
+  Finding,
+  FixResult,
+  Group,
+  HistoryEntry,
+  IpcError,
+  Outcome,
+  Overview,
+  PlannedCheck,
+  Report,
+  RunEvent,
+  Suggestion,
+} from "./bindings";
 import { GROUP_LABEL, GROUP_ORDER, GROUP_STAGE, groupForId, type RowStatus } from "./labels";
 
 export interface Row {
@@ -118,7 +131,10 @@ function pendingRow(c: PlannedCheck): Row {
 function withFinding(rows: Row[], f: Finding): Row[] {
   const i = rows.findIndex((r) => r.id === f.id);
   if (i < 0) {
-    return [...rows, { id: f.id, title: f.title, group: groupForId(f.id), status: f.status, finding: f }];
+    return [
+      ...rows,
+      { id: f.id, title: f.title, group: groupForId(f.id), status: f.status, finding: f },
+    ];
   }
   const copy = rows.slice();
   const old = rows[i];
@@ -128,7 +144,11 @@ function withFinding(rows: Row[], f: Finding): Row[] {
 
 function withStarted(rows: Row[], e: { id: string; title: string; group: Group }): Row[] {
   const i = rows.findIndex((r) => r.id === e.id);
-  if (i < 0) return [...rows, { id: e.id, title: e.title, group: e.group, status: "pending", finding: null }];
+  if (i < 0)
+    return [
+      ...rows,
+      { id: e.id, title: e.title, group: e.group, status: "pending", finding: null },
+    ];
   const old = rows[i];
   if (old.finding) return rows; // already finished: a late "started" changes nothing
   const copy = rows.slice();
@@ -139,12 +159,35 @@ function withStarted(rows: Row[], e: { id: string; title: string; group: Group }
 export function reduce(state: State, action: Action): State {
   switch (action.type) {
     case "overviewLoaded":
-      return { ...state, overview: action.overview, ...(state.errorSource === "overview" ? { phase: "start", error: null, errorSource: null } : {}) };
+      return {
+        ...state,
+        overview: action.overview,
+        ...(state.errorSource === "overview"
+          ? { phase: "start", error: null, errorSource: null }
+          : {}),
+      };
     case "failed":
-      return { ...state, phase: "error", error: action.error, errorSource: action.source, cancelling: false };
+      return {
+        ...state,
+        phase: "error",
+        error: action.error,
+        errorSource: action.source,
+        cancelling: false,
+      };
     case "backToStart":
       // Start over: nothing of the old runs is kept.
-      return { ...state, phase: "start", error: null, errorSource: null, rows: [], report: null, baseline: null, comparison: null, secondStopped: false, fixes: noFixes(state.fixes.history) };
+      return {
+        ...state,
+        phase: "start",
+        error: null,
+        errorSource: null,
+        rows: [],
+        report: null,
+        baseline: null,
+        comparison: null,
+        secondStopped: false,
+        fixes: noFixes(state.fixes.history),
+      };
     case "chooseCode":
       return { ...state, errorCode: action.errorCode };
     case "runStarted":
@@ -165,7 +208,8 @@ export function reduce(state: State, action: Action): State {
     case "event": {
       if (action.runId !== state.runId || state.phase !== "running") return state;
       const e = action.event;
-      const rows = e.event === "started" ? withStarted(state.rows, e) : withFinding(state.rows, e.finding);
+      const rows =
+        e.event === "started" ? withStarted(state.rows, e) : withFinding(state.rows, e.finding);
       return rows === state.rows ? state : { ...state, rows };
     }
     case "cancelRequested":
@@ -180,16 +224,32 @@ export function reduce(state: State, action: Action): State {
       const finished = { ...state, rows, report: action.report, cancelling: false };
       if (!state.baseline) return { ...finished, phase: "done" };
       // The second network: a stopped run proves nothing, so ask again; a full one is compared.
-      return action.report.run.cancelled ? { ...finished, phase: "switch", secondStopped: true } : { ...finished, phase: "compare", comparison: null };
+      return action.report.run.cancelled
+        ? { ...finished, phase: "switch", secondStopped: true }
+        : { ...finished, phase: "compare", comparison: null };
     }
     case "testOtherNetwork": {
       if (state.phase !== "done" || !state.report || state.report.run.cancelled) return state;
-      return { ...state, phase: "switch", baseline: { report: state.report, rows: state.rows }, comparison: null, secondStopped: false };
+      return {
+        ...state,
+        phase: "switch",
+        baseline: { report: state.report, rows: state.rows },
+        comparison: null,
+        secondStopped: false,
+      };
     }
     case "keepFirstNetwork": {
       if (state.phase !== "switch" || !state.baseline) return state;
       const { report, rows } = state.baseline;
-      return { ...state, phase: "done", report, rows, baseline: null, comparison: null, secondStopped: false };
+      return {
+        ...state,
+        phase: "done",
+        report,
+        rows,
+        baseline: null,
+        comparison: null,
+        secondStopped: false,
+      };
     }
     case "comparing":
       if (!state.baseline || !state.report) return state;
@@ -198,20 +258,36 @@ export function reduce(state: State, action: Action): State {
       if (state.phase !== "compare") return state;
       return { ...state, comparison: action.comparison };
     case "fixesLoading":
-      return { ...state, fixes: { ...state.fixes, forReport: action.forReport, suggestions: null, error: null, last: state.fixes.forReport === action.forReport ? state.fixes.last : {} } };
+      return {
+        ...state,
+        fixes: {
+          ...state.fixes,
+          forReport: action.forReport,
+          suggestions: null,
+          error: null,
+          last: state.fixes.forReport === action.forReport ? state.fixes.last : {},
+        },
+      };
     case "fixesLoaded":
       if (state.fixes.forReport !== action.forReport) return state;
       return { ...state, fixes: { ...state.fixes, suggestions: action.suggestions, error: null } };
     case "fixesFailed":
       if (state.fixes.forReport !== action.forReport) return state;
       // Fixes listed before stay; only a first listing that failed says so.
-      return state.fixes.suggestions ? state : { ...state, fixes: { ...state.fixes, error: action.error } };
+      return state.fixes.suggestions
+        ? state
+        : { ...state, fixes: { ...state.fixes, error: action.error } };
     case "historyLoaded":
       return { ...state, fixes: { ...state.fixes, history: action.history } };
     case "fixFinished": {
       const { result } = action;
-      const last = { ...state.fixes.last, [result.outcome.fix]: { outcome: result.outcome, action: action.action } };
-      const report = state.report ? { ...state.report, fixes_applied: [...state.report.fixes_applied, result.record] } : null;
+      const last = {
+        ...state.fixes.last,
+        [result.outcome.fix]: { outcome: result.outcome, action: action.action },
+      };
+      const report = state.report
+        ? { ...state.report, fixes_applied: [...state.report.fixes_applied, result.record] }
+        : null;
       return { ...state, report, fixes: { ...state.fixes, last } };
     }
   }
@@ -225,15 +301,25 @@ export interface GroupView {
 
 /** Rows by group, groups in display order, empty groups left out; rows keep their order. */
 export function groupRows(rows: readonly Row[]): GroupView[] {
-  return GROUP_ORDER.map((group) => ({ group, label: GROUP_LABEL[group], rows: rows.filter((r) => r.group === group) })).filter(
-    (g) => g.rows.length > 0,
-  );
+  return GROUP_ORDER.map((group) => ({
+    group,
+    label: GROUP_LABEL[group],
+    rows: rows.filter((r) => r.group === group),
+  })).filter((g) => g.rows.length > 0);
 }
 
 export type Counts = Record<RowStatus, number>;
 
 export function countRows(rows: readonly Row[]): Counts {
-  const counts: Counts = { pass: 0, warn: 0, fail: 0, unknown: 0, skipped: 0, pending: 0, stopped: 0 };
+  const counts: Counts = {
+    pass: 0,
+    warn: 0,
+    fail: 0,
+    unknown: 0,
+    skipped: 0,
+    pending: 0,
+    stopped: 0,
+  };
   for (const r of rows) counts[r.status] += 1;
   return counts;
 }

@@ -37,7 +37,8 @@ export interface Outcome {
   unknownNote: string | null;
 }
 
-const HELP_DESK = "If it still fails, use “Copy for a technician” below and send the text to your help desk.";
+const HELP_DESK =
+  "If it still fails, use “Copy for a technician” below and send the text to your help desk.";
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many.replace("N", String(n));
@@ -54,7 +55,8 @@ function unknownNote(n: number): string | null {
 
 function codeLine(code: string | null, tone: Tone): string | null {
   if (code === null) return null;
-  if (code === OTHER_CODE) return "You saw another error code: tell your help desk which one when you send them the details.";
+  if (code === OTHER_CODE)
+    return "You saw another error code: tell your help desk which one when you send them the details.";
   const why: Record<Tone, string> = {
     problem: " The problem above is the likely reason.",
     warning: " A weak connection can cause it.",
@@ -149,7 +151,11 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
   if (fails.length > 0) {
     return {
       tone: "problem",
-      headline: plural(fails.length, "We found a problem that can stop Zoom from connecting.", "We found N problems that can stop Zoom from connecting."),
+      headline: plural(
+        fails.length,
+        "We found a problem that can stop Zoom from connecting.",
+        "We found N problems that can stop Zoom from connecting.",
+      ),
       lead: fails[0].summary,
       next: [
         "Try another network, such as a phone hotspot: if Zoom works there, this network is blocking it.",
@@ -171,7 +177,13 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
       tone: "ok",
       headline: diagnosis.headline,
       lead: null,
-      next: diagnosis.next_steps.length > 0 ? [] : ["If Zoom still shows an error, quit the Zoom app completely and open it again.", HELP_DESK],
+      next:
+        diagnosis.next_steps.length > 0
+          ? []
+          : [
+              "If Zoom still shows an error, quit the Zoom app completely and open it again.",
+              HELP_DESK,
+            ],
       fromDiagnosis: true,
     };
   }
@@ -190,19 +202,32 @@ function ruleFor(findings: readonly Finding[], report: Report | null): Rule {
     tone: "ok",
     headline: "Zoom should be able to connect from here.",
     lead: null,
-    next: ["If Zoom still shows an error, quit the Zoom app completely and open it again.", HELP_DESK],
+    next: [
+      "If Zoom still shows an error, quit the Zoom app completely and open it again.",
+      HELP_DESK,
+    ],
   };
 }
 
 /** The outcome of a finished (or stopped) run. */
-export function outcome(rows: readonly Row[], report: Report | null, errorCode: string | null): Outcome {
+export function outcome(
+  rows: readonly Row[],
+  report: Report | null,
+  errorCode: string | null,
+): Outcome {
   // Display order, so "the first problem" is the one highest in the list.
-  const findings = groupRows(rows).flatMap((g) => g.rows.flatMap((r) => (r.finding ? [r.finding] : [])));
+  const findings = groupRows(rows).flatMap((g) =>
+    g.rows.flatMap((r) => (r.finding ? [r.finding] : [])),
+  );
   const rule = ruleFor(findings, report);
   const diagnosis = rule.tone === "stopped" ? null : (report?.diagnosis ?? null);
   // The engine's headline already names a real code; "another code" is only known here.
-  const spokenFor = rule.fromDiagnosis === true && errorCode !== OTHER_CODE && diagnosis?.error_code != null;
-  const unexplained = rule.fromDiagnosis === true && diagnosis !== null && (diagnosis.ruled_out.length > 0 || diagnosis.next_steps.length > 0);
+  const spokenFor =
+    rule.fromDiagnosis === true && errorCode !== OTHER_CODE && diagnosis?.error_code != null;
+  const unexplained =
+    rule.fromDiagnosis === true &&
+    diagnosis !== null &&
+    (diagnosis.ruled_out.length > 0 || diagnosis.next_steps.length > 0);
   return {
     tone: rule.tone,
     headline: rule.headline,
@@ -215,6 +240,9 @@ export function outcome(rows: readonly Row[], report: Report | null, errorCode: 
     codeMeaning: unexplained ? (diagnosis.code_meaning ?? null) : null,
     ruledOut: unexplained ? diagnosis.ruled_out : [],
     nextSteps: unexplained ? diagnosis.next_steps : [],
-    unknownNote: rule.tone === "stopped" ? null : unknownNote(findings.filter((f) => f.status === "unknown").length),
+    unknownNote:
+      rule.tone === "stopped"
+        ? null
+        : unknownNote(findings.filter((f) => f.status === "unknown").length),
   };
 }

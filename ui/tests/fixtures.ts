@@ -1,7 +1,31 @@
 // Realistic data for the unit and browser tests: the built-in Zoom plan and
 // findings worded as crates/core words them.
 
-import type { Cause, Change, CheckChange, Comparison, Diagnosis, Finding, FixResult, Group, HistoryEntry, JsonValue, Outcome, OutcomeStatus, Overview, PlannedCheck, Preview, Report, RunEvent, RunSummary, Status, Step, StepResult, Suggestion, Verdict } from "../src/bindings";
+import type {
+  Cause,
+  Change,
+  CheckChange,
+  Comparison,
+  Diagnosis,
+  Finding,
+  FixResult,
+  Group,
+  HistoryEntry,
+  JsonValue,
+  Outcome,
+  OutcomeStatus,
+  Overview,
+  PlannedCheck,
+  Preview,
+  Report,
+  RunEvent,
+  RunSummary,
+  Status,
+  Step,
+  StepResult,
+  Suggestion,
+  Verdict,
+} from "../src/bindings";
 import { verifies } from "../src/fixes";
 import { groupForId } from "../src/labels";
 
@@ -31,37 +55,92 @@ export function titleOf(id: string): string {
   return TITLES[id] ?? id;
 }
 
-export const PLAN: PlannedCheck[] = PLAN_IDS.map((id) => ({ id, title: titleOf(id), group: groupForId(id) }));
+export const PLAN: PlannedCheck[] = PLAN_IDS.map((id) => ({
+  id,
+  title: titleOf(id),
+  group: groupForId(id),
+}));
 
 export const OVERVIEW: Overview = {
   app: { name: "Meeting Doctor", version: "0.1.0" },
-  system: { os: "linux", os_version: "Debian GNU/Linux 12 (bookworm)", arch: "x86_64", host_name: "anna-laptop", user: "anna" },
+  system: {
+    os: "linux",
+    os_version: "Debian GNU/Linux 12 (bookworm)",
+    arch: "x86_64",
+    host_name: "anna-laptop",
+    user: "anna",
+  },
   profile: { name: "Zoom", source: "built-in" },
   checks: PLAN,
 };
 
-export function finding(id: string, status: Status, summary: string, detail = "", elapsed_ms = 42): Finding {
+export function finding(
+  id: string,
+  status: Status,
+  summary: string,
+  detail = "",
+  elapsed_ms = 42,
+): Finding {
   return { id, title: titleOf(id), status, summary, detail, evidence: null, elapsed_ms };
 }
 
 const PASS: Record<string, [string, string]> = {
-  internet: ["This computer can reach the internet.", "GET http://connectivity.example/ → 200 in 38 ms"],
-  captive_portal: ["No Wi-Fi sign-in page is in the way.", "GET http://captive.example/generate_204 → 204"],
-  latency: ["The delay to Zoom is low (32 ms).", "median TCP connect time to zoom.us:443 over 10 samples: 32 ms (good ≤ 150 ms, lower is better)"],
-  loss: ["No packets were lost.", "20 of 20 STUN requests to stun.example:3478 answered; loss 0.0 % (good < 1 %, lower is better)"],
-  jitter: ["The connection is steady (jitter 3 ms).", "mean change between consecutive STUN round trips: 3 ms over 20 samples (good ≤ 40 ms, lower is better)"],
-  bandwidth: ["The connection is fast enough for HD group video (48 Mbps down).", "download 48.2 Mbps, upload 11.9 Mbps; Zoom needs 0.6 Mbps each way for basic video (higher is better)"],
-  "dns.system": ["This computer finds Zoom's servers by name.", "zoom.us: 170.114.52.2\nus04web.zoom.us: 170.114.10.85"],
-  "dns.reference": ["Public name lookup (DNS) finds Zoom's servers.", "zoom.us @ 9.9.9.9: 170.114.52.2"],
+  internet: [
+    "This computer can reach the internet.",
+    "GET http://connectivity.example/ → 200 in 38 ms",
+  ],
+  captive_portal: [
+    "No Wi-Fi sign-in page is in the way.",
+    "GET http://captive.example/generate_204 → 204",
+  ],
+  latency: [
+    "The delay to Zoom is low (32 ms).",
+    "median TCP connect time to zoom.us:443 over 10 samples: 32 ms (good ≤ 150 ms, lower is better)",
+  ],
+  loss: [
+    "No packets were lost.",
+    "20 of 20 STUN requests to stun.example:3478 answered; loss 0.0 % (good < 1 %, lower is better)",
+  ],
+  jitter: [
+    "The connection is steady (jitter 3 ms).",
+    "mean change between consecutive STUN round trips: 3 ms over 20 samples (good ≤ 40 ms, lower is better)",
+  ],
+  bandwidth: [
+    "The connection is fast enough for HD group video (48 Mbps down).",
+    "download 48.2 Mbps, upload 11.9 Mbps; Zoom needs 0.6 Mbps each way for basic video (higher is better)",
+  ],
+  "dns.system": [
+    "This computer finds Zoom's servers by name.",
+    "zoom.us: 170.114.52.2\nus04web.zoom.us: 170.114.10.85",
+  ],
+  "dns.reference": [
+    "Public name lookup (DNS) finds Zoom's servers.",
+    "zoom.us @ 9.9.9.9: 170.114.52.2",
+  ],
   "tcp.443": ["Zoom's servers answer on port 443.", "170.114.52.2:443 connected in 31 ms"],
   "tcp.8801": ["Zoom's servers answer on port 8801.", "170.114.10.85:8801 connected in 33 ms"],
   "tcp.8802": ["Zoom's servers answer on port 8802.", "170.114.10.85:8802 connected in 34 ms"],
-  "udp.3478": ["Audio and video can get through on port 3478.", "STUN Binding to 170.114.10.85:3478 answered in 35 ms"],
-  "udp.3479": ["Audio and video can get through on port 3479.", "STUN Binding to 170.114.10.85:3479 answered in 36 ms"],
-  tls: ["The secure connection to Zoom is genuine.", "zoom.us:443 TLS 1.3; chain: *.zoom.us ← DigiCert Global G2 TLS RSA SHA256 2020 CA1 ← DigiCert Global Root G2 (public root)"],
-  service_status: ["Zoom reports no problems with its service.", "Zoom Meetings: operational; no open incidents"],
+  "udp.3478": [
+    "Audio and video can get through on port 3478.",
+    "STUN Binding to 170.114.10.85:3478 answered in 35 ms",
+  ],
+  "udp.3479": [
+    "Audio and video can get through on port 3479.",
+    "STUN Binding to 170.114.10.85:3479 answered in 36 ms",
+  ],
+  tls: [
+    "The secure connection to Zoom is genuine.",
+    "zoom.us:443 TLS 1.3; chain: *.zoom.us ← DigiCert Global G2 TLS RSA SHA256 2020 CA1 ← DigiCert Global Root G2 (public root)",
+  ],
+  service_status: [
+    "Zoom reports no problems with its service.",
+    "Zoom Meetings: operational; no open incidents",
+  ],
   proxy: ["No proxy is set up on this computer.", "HTTP_PROXY, HTTPS_PROXY, ALL_PROXY unset"],
-  clock: ["This computer's clock is right.", "offset from zoom.us Date header: +0.4 s (good within ±60 s)"],
+  clock: [
+    "This computer's clock is right.",
+    "offset from zoom.us Date header: +0.4 s (good within ±60 s)",
+  ],
 };
 
 /** Every planned check passing, with these overrides. */
@@ -70,7 +149,11 @@ export function findings(overrides: Record<string, Finding> = {}): Finding[] {
 }
 
 /** A report; without a diagnosis, the one of a healthy run with no error code. */
-export function report(checks: Finding[], run: Partial<Report["run"]> = {}, diagnosis: Diagnosis = HEALTHY): Report {
+export function report(
+  checks: Finding[],
+  run: Partial<Report["run"]> = {},
+  diagnosis: Diagnosis = HEALTHY,
+): Report {
   return {
     schema: "meeting-doctor/report/v1",
     generated_at: "2025-11-22T06:19:00Z",
@@ -85,45 +168,127 @@ export function report(checks: Finding[], run: Partial<Report["run"]> = {}, diag
 }
 
 const UNKNOWN_PORTS = {
-  "tcp.8802": finding("tcp.8802", "unknown", "Couldn't test port 8802: no server is known to answer there.", "the profile lists TCP 8802 without a host; no public server is documented to answer on it, so a result would prove nothing"),
-  "udp.3479": finding("udp.3479", "unknown", "Couldn't test port 3479: no server is known to answer there.", "the profile lists UDP 3479 without a host; no public server is documented to answer on it, so a result would prove nothing"),
+  "tcp.8802": finding(
+    "tcp.8802",
+    "unknown",
+    "Couldn't test port 8802: no server is known to answer there.",
+    "the profile lists TCP 8802 without a host; no public server is documented to answer on it, so a result would prove nothing",
+  ),
+  "udp.3479": finding(
+    "udp.3479",
+    "unknown",
+    "Couldn't test port 3479: no server is known to answer there.",
+    "the profile lists UDP 3479 without a host; no public server is documented to answer on it, so a result would prove nothing",
+  ),
 };
 
 export const SCENARIOS = {
   healthy: findings(UNKNOWN_PORTS),
   blocked: findings({
     ...UNKNOWN_PORTS,
-    "tcp.8801": finding("tcp.8801", "fail", "Zoom never answered on port 8801; something on the way is dropping it.", "170.114.10.85:8801: no answer within 3000 ms\n170.114.10.86:8801: no answer within 3000 ms", 3004),
-    "udp.3478": finding("udp.3478", "fail", "Audio and video get no answer on port 3478; this network seems to block them.", "UDP: 6 STUN requests to 170.114.10.85:3478, no answer", 3010),
-    tls: finding("tls", "fail", "Something on this network opens Zoom's secure connection: it is re-signed by “Contoso Inspection CA”.", "zoom.us:443 chain: *.zoom.us ← Contoso Inspection CA (trusted only by this computer's store)\nexpected a public root", 120),
-    loss: finding("loss", "unknown", "Couldn't measure lost packets: the audio and video test server did not answer at all.", "stun.example:3478: 0 of 20 STUN requests answered (see the UDP checks)"),
-    jitter: finding("jitter", "unknown", "Couldn't measure steadiness: too few answers to compare.", "0 samples"),
+    "tcp.8801": finding(
+      "tcp.8801",
+      "fail",
+      "Zoom never answered on port 8801; something on the way is dropping it.",
+      "170.114.10.85:8801: no answer within 3000 ms\n170.114.10.86:8801: no answer within 3000 ms",
+      3004,
+    ),
+    "udp.3478": finding(
+      "udp.3478",
+      "fail",
+      "Audio and video get no answer on port 3478; this network seems to block them.",
+      "UDP: 6 STUN requests to 170.114.10.85:3478, no answer",
+      3010,
+    ),
+    tls: finding(
+      "tls",
+      "fail",
+      "Something on this network opens Zoom's secure connection: it is re-signed by “Contoso Inspection CA”.",
+      "zoom.us:443 chain: *.zoom.us ← Contoso Inspection CA (trusted only by this computer's store)\nexpected a public root",
+      120,
+    ),
+    loss: finding(
+      "loss",
+      "unknown",
+      "Couldn't measure lost packets: the audio and video test server did not answer at all.",
+      "stun.example:3478: 0 of 20 STUN requests answered (see the UDP checks)",
+    ),
+    jitter: finding(
+      "jitter",
+      "unknown",
+      "Couldn't measure steadiness: too few answers to compare.",
+      "0 samples",
+    ),
   }),
   offline: PLAN_IDS.map((id) =>
     id === "internet"
-      ? finding("internet", "fail", "This computer can't reach the internet.", "GET http://connectivity.example/: connect: network is unreachable (os error 101)", 2)
-      : finding(id, "skipped", "Skipped because this computer can't reach the internet.", "internet check failed first", 0),
+      ? finding(
+          "internet",
+          "fail",
+          "This computer can't reach the internet.",
+          "GET http://connectivity.example/: connect: network is unreachable (os error 101)",
+          2,
+        )
+      : finding(
+          id,
+          "skipped",
+          "Skipped because this computer can't reach the internet.",
+          "internet check failed first",
+          0,
+        ),
   ),
   portal: findings({
-    captive_portal: finding("captive_portal", "fail", "This network wants you to sign in on a web page first (login.hotel.example).", "GET http://captive.example/generate_204 → 302 Location: http://login.hotel.example/?orig=…"),
+    captive_portal: finding(
+      "captive_portal",
+      "fail",
+      "This network wants you to sign in on a web page first (login.hotel.example).",
+      "GET http://captive.example/generate_204 → 302 Location: http://login.hotel.example/?orig=…",
+    ),
   }),
   dns: findings({
-    "dns.system": finding("dns.system", "fail", "This computer's name lookup (DNS) is not answering.", "zoom.us: resolver unreachable: timed out after 2000 ms"),
+    "dns.system": finding(
+      "dns.system",
+      "fail",
+      "This computer's name lookup (DNS) is not answering.",
+      "zoom.us: resolver unreachable: timed out after 2000 ms",
+    ),
   }),
   filtered: findings({
     ...UNKNOWN_PORTS,
     "dns.system": {
-      ...finding("dns.system", "fail", "This network's name lookup sends Zoom's names nowhere (zoom.us → 0.0.0.0).", "zoom.us: 0.0.0.0 (system resolver 192.168.1.1)\nzoom.us @ 9.9.9.9: 170.114.52.2"),
+      ...finding(
+        "dns.system",
+        "fail",
+        "This network's name lookup sends Zoom's names nowhere (zoom.us → 0.0.0.0).",
+        "zoom.us: 0.0.0.0 (system resolver 192.168.1.1)\nzoom.us @ 9.9.9.9: 170.114.52.2",
+      ),
       evidence: { sinkholed: ["zoom.us"] },
     },
   }),
   firewall: findings({
     ...UNKNOWN_PORTS,
-    "tcp.8801": finding("tcp.8801", "fail", "Zoom never answered on port 8801; something on the way is dropping it.", "170.114.10.85:8801: no answer within 3000 ms", 3002),
-    "udp.3478": finding("udp.3478", "fail", "Audio and video get no answer on port 3478; this network seems to block them.", "UDP: 6 STUN requests to 170.114.10.85:3478, no answer", 3008),
+    "tcp.8801": finding(
+      "tcp.8801",
+      "fail",
+      "Zoom never answered on port 8801; something on the way is dropping it.",
+      "170.114.10.85:8801: no answer within 3000 ms",
+      3002,
+    ),
+    "udp.3478": finding(
+      "udp.3478",
+      "fail",
+      "Audio and video get no answer on port 3478; this network seems to block them.",
+      "UDP: 6 STUN requests to 170.114.10.85:3478, no answer",
+      3008,
+    ),
   }),
   slow: findings({
-    latency: finding("latency", "warn", "The delay to Zoom is high (210 ms); people may talk over each other.", "median TCP connect time to zoom.us:443 over 10 samples: 210 ms (good ≤ 150 ms, lower is better)"),
+    latency: finding(
+      "latency",
+      "warn",
+      "The delay to Zoom is high (210 ms); people may talk over each other.",
+      "median TCP connect time to zoom.us:443 over 10 samples: 210 ms (good ≤ 150 ms, lower is better)",
+    ),
   }),
 } satisfies Record<string, Finding[]>;
 
@@ -206,7 +371,12 @@ const STEPS: Record<string, [string, string, string, string]> = {
     "Quit Zoom from its tray or menu-bar icon (not just the window), then start it again.",
     "Zoom starts and connects.",
   ],
-  restart_computer: ["Restart the computer", "It reloads the network settings and clears stuck connections.", "Save your work and restart.", "The checks pass after the restart."],
+  restart_computer: [
+    "Restart the computer",
+    "It reloads the network settings and clears stuck connections.",
+    "Save your work and restart.",
+    "The checks pass after the restart.",
+  ],
   contact_isp: [
     "Contact your internet provider",
     "If several devices fail at home but work on mobile data, the provider's line or filter is the likely cause.",
@@ -220,9 +390,36 @@ export function step(id: string): Step {
   return { id, title, why, how, worked_if };
 }
 
-export const CONNECTION_CODES = ["104101", "104102", "104103", "104104", "104105", "104106", "104110", "104111", "104112", "104113", "104114", "104115", "104116", "104117", "104118", "10002", "5003", "5004"];
+export const CONNECTION_CODES = [
+  "104101",
+  "104102",
+  "104103",
+  "104104",
+  "104105",
+  "104106",
+  "104110",
+  "104111",
+  "104112",
+  "104113",
+  "104114",
+  "104115",
+  "104116",
+  "104117",
+  "104118",
+  "10002",
+  "5003",
+  "5004",
+];
 
-export function cause(id: string, confidence: number, summary: string, explanation: string, evidence: string[], steps: string[], options: { fixes?: string[]; qualityOnly?: boolean; codes?: string[] } = {}): Cause {
+export function cause(
+  id: string,
+  confidence: number,
+  summary: string,
+  explanation: string,
+  evidence: string[],
+  steps: string[],
+  options: { fixes?: string[]; qualityOnly?: boolean; codes?: string[] } = {},
+): Cause {
   const qualityOnly = options.qualityOnly ?? false;
   return {
     id,
@@ -332,19 +529,25 @@ export const SCENARIO_CAUSES: Record<ScenarioName, Cause[]> = {
 };
 
 function codeMeaningOf(code: string): string | null {
-  if (/^1041(0[1-6]|1[0-8])$/.test(code)) return `${code} means the Zoom app could not reach Zoom's servers`;
-  if (code === "10002") return `${code} means the Zoom app lost or could not make its connection to Zoom's servers`;
+  if (/^1041(0[1-6]|1[0-8])$/.test(code))
+    return `${code} means the Zoom app could not reach Zoom's servers`;
+  if (code === "10002")
+    return `${code} means the Zoom app lost or could not make its connection to Zoom's servers`;
   if (code === "5003") return `${code} means the Zoom app could not connect to Zoom's servers`;
   return null;
 }
 
 const capitalize = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const lowerFirst = (s: string) => (s.length > 1 && !s.startsWith("Z") && /[a-z]/.test(s[1]) ? s.charAt(0).toLowerCase() + s.slice(1) : s);
+const lowerFirst = (s: string) =>
+  s.length > 1 && !s.startsWith("Z") && /[a-z]/.test(s[1])
+    ? s.charAt(0).toLowerCase() + s.slice(1)
+    : s;
 
 function headline(causes: readonly Cause[], code: string | null, meaning: string | null): string {
   const top = causes.at(0);
   const means = capitalize(meaning ?? "Your error code means Zoom could not connect");
-  if (top && code !== null && !top.quality_only) return `${means}; here it is because ${lowerFirst(top.summary.replace(/\.$/, ""))}.`;
+  if (top && code !== null && !top.quality_only)
+    return `${means}; here it is because ${lowerFirst(top.summary.replace(/\.$/, ""))}.`;
   if (top) return top.summary;
   if (code !== null) return `${means}, but everything Zoom needs works here now.`;
   return "Everything Zoom needs works on this computer and network.";
@@ -370,15 +573,32 @@ export function diagnosis(causes: Cause[], code: string | null = null): Diagnosi
     error_code: code,
     code_meaning: meaning,
     ruled_out: unexplained ? RULED_OUT : [],
-    next_steps: unexplained ? ["quit_zoom_fully", "browser_client", "update_zoom", "reinstall_zoom", "new_local_user", "try_hotspot"].map(step) : [],
+    next_steps: unexplained
+      ? [
+          "quit_zoom_fully",
+          "browser_client",
+          "update_zoom",
+          "reinstall_zoom",
+          "new_local_user",
+          "try_hotspot",
+        ].map(step)
+      : [],
   };
 }
 
 export const HEALTHY: Diagnosis = diagnosis([]);
 
 /** A finished run of a scenario, with the diagnosis the engine gives it. */
-export function scenarioReport(name: ScenarioName, code: string | null = null, run: Partial<Report["run"]> = {}): Report {
-  const r = report(SCENARIOS[name], run, diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[name], code));
+export function scenarioReport(
+  name: ScenarioName,
+  code: string | null = null,
+  run: Partial<Report["run"]> = {},
+): Report {
+  const r = report(
+    SCENARIOS[name],
+    run,
+    diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[name], code),
+  );
   if (code !== null) r.error_code = code;
   return r;
 }
@@ -388,206 +608,197 @@ export function scenarioReport(name: ScenarioName, code: string | null = null, r
 /** Each fix's preview on Anna's Linux laptop (printed from the engine's plans). */
 export const PREVIEWS: Record<string, Preview> = {
   "zoom.quit": {
-    "fix": {
-      "id": "zoom.quit",
-      "title": "Quit Zoom completely",
-      "why": "A Zoom helper left running can keep Zoom from starting cleanly.",
-      "risk": "low",
-      "verify": [
-        "zoom_client"
-      ]
+    fix: {
+      id: "zoom.quit",
+      title: "Quit Zoom completely",
+      why: "A Zoom helper left running can keep Zoom from starting cleanly.",
+      risk: "low",
+      verify: ["zoom_client"],
     },
-    "os": "linux",
-    "applicable": true,
-    "reason": null,
-    "needs_admin": false,
-    "asks_password": false,
-    "needs_restart": false,
-    "side_effects": [],
-    "steps": [
+    os: "linux",
+    applicable: true,
+    reason: null,
+    needs_admin: false,
+    asks_password: false,
+    needs_restart: false,
+    side_effects: [],
+    steps: [
       {
-        "title": "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
-        "detail": "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)"
-      }
+        title: "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
+        detail: "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)",
+      },
     ],
-    "undo": "Start Zoom again when you are ready.",
-    "digest": "616d35ae65f0faf9c68f7b59edfe6df36fc446a7735ffd6c953149339c18ae9a"
+    undo: "Start Zoom again when you are ready.",
+    digest: "616d35ae65f0faf9c68f7b59edfe6df36fc446a7735ffd6c953149339c18ae9a",
   },
   "dns.flush": {
-    "fix": {
-      "id": "dns.flush",
-      "title": "Clear the list of remembered addresses (DNS cache)",
-      "why": "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
-      "risk": "low",
-      "verify": [
-        "dns.system"
-      ]
+    fix: {
+      id: "dns.flush",
+      title: "Clear the list of remembered addresses (DNS cache)",
+      why: "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
+      risk: "low",
+      verify: ["dns.system"],
     },
-    "os": "linux",
-    "applicable": true,
-    "reason": null,
-    "needs_admin": true,
-    "asks_password": true,
-    "needs_restart": false,
-    "side_effects": [],
-    "steps": [
+    os: "linux",
+    applicable: true,
+    reason: null,
+    needs_admin: true,
+    asks_password: true,
+    needs_restart: false,
+    side_effects: [],
+    steps: [
       {
-        "title": "Clear systemd-resolved's cache",
-        "detail": "resolvectl flush-caches"
-      }
+        title: "Clear systemd-resolved's cache",
+        detail: "resolvectl flush-caches",
+      },
     ],
-    "undo": "Nothing to undo: the cache fills again by itself.",
-    "digest": "b69025173f76b6d840f4a16454e3644d8a7f9e59be2563201814aa4bb4b8d4da"
+    undo: "Nothing to undo: the cache fills again by itself.",
+    digest: "b69025173f76b6d840f4a16454e3644d8a7f9e59be2563201814aa4bb4b8d4da",
   },
   "zoom.clear_cache": {
-    "fix": {
-      "id": "zoom.clear_cache",
-      "title": "Put Zoom's temporary files aside",
-      "why": "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
-      "risk": "low",
-      "verify": [
-        "zoom_client"
-      ]
+    fix: {
+      id: "zoom.clear_cache",
+      title: "Put Zoom's temporary files aside",
+      why: "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
+      risk: "low",
+      verify: ["zoom_client"],
     },
-    "os": "linux",
-    "applicable": true,
-    "reason": null,
-    "needs_admin": false,
-    "asks_password": false,
-    "needs_restart": false,
-    "side_effects": [
+    os: "linux",
+    applicable: true,
+    reason: null,
+    needs_admin: false,
+    asks_password: false,
+    needs_restart: false,
+    side_effects: [
       "Zoom closes first. Your Zoom settings, sign-in and chat history stay where they are.",
-      "Nothing is deleted: the files are kept in /home/anna/.local/share/meeting-doctor/backups."
+      "Nothing is deleted: the files are kept in /home/anna/.local/share/meeting-doctor/backups.",
     ],
-    "steps": [
+    steps: [
       {
-        "title": "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
-        "detail": "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)"
+        title: "Quit Zoom and its helpers (they get 5 seconds to close on their own)",
+        detail: "quit Zoom, ZoomLauncher, zopen, aomhost, ZoomWebviewHost (forced after 5 s)",
       },
       {
-        "title": "Move Zoom's temporary files into a dated backup folder",
-        "detail": "move the contents of /home/anna/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist"
+        title: "Move Zoom's temporary files into a dated backup folder",
+        detail:
+          "move the contents of /home/anna/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist",
       },
       {
-        "title": "Move Zoom's temporary files into a dated backup folder",
-        "detail": "move /home/anna/.cache/zoom into the backup folder"
+        title: "Move Zoom's temporary files into a dated backup folder",
+        detail: "move /home/anna/.cache/zoom into the backup folder",
       },
       {
-        "title": "Move Zoom's temporary files into a dated backup folder",
-        "detail": "move the contents of /home/anna/.var/app/us.zoom.Zoom/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist"
+        title: "Move Zoom's temporary files into a dated backup folder",
+        detail:
+          "move the contents of /home/anna/.var/app/us.zoom.Zoom/.zoom/data into the backup folder, except *.db, *.db-*, *.ini, *.conf, *.plist",
       },
       {
-        "title": "Move Zoom's temporary files into a dated backup folder",
-        "detail": "move /home/anna/.var/app/us.zoom.Zoom/cache into the backup folder"
-      }
+        title: "Move Zoom's temporary files into a dated backup folder",
+        detail: "move /home/anna/.var/app/us.zoom.Zoom/cache into the backup folder",
+      },
     ],
-    "undo": "Undo moves every file back from the backup folder.",
-    "digest": "bffb6c3af4820ca02f830c13cd71948c89fcfb8c9eada011f492dbec57e86368"
+    undo: "Undo moves every file back from the backup folder.",
+    digest: "bffb6c3af4820ca02f830c13cd71948c89fcfb8c9eada011f492dbec57e86368",
   },
   "firewall.allow_zoom": {
-    "fix": {
-      "id": "firewall.allow_zoom",
-      "title": "Let Zoom through this computer's firewall",
-      "why": "The firewall on this computer blocks the ports Zoom needs.",
-      "risk": "medium",
-      "verify": [
-        "firewall",
-        "tcp.*",
-        "udp.*"
-      ]
+    fix: {
+      id: "firewall.allow_zoom",
+      title: "Let Zoom through this computer's firewall",
+      why: "The firewall on this computer blocks the ports Zoom needs.",
+      risk: "medium",
+      verify: ["firewall", "tcp.*", "udp.*"],
     },
-    "os": "linux",
-    "applicable": true,
-    "reason": null,
-    "needs_admin": true,
-    "asks_password": true,
-    "needs_restart": false,
-    "side_effects": [
-      "The firewall stays on; only Zoom's traffic is let through."
-    ],
-    "steps": [
+    os: "linux",
+    applicable: true,
+    reason: null,
+    needs_admin: true,
+    asks_password: true,
+    needs_restart: false,
+    side_effects: ["The firewall stays on; only Zoom's traffic is let through."],
+    steps: [
       {
-        "title": "Let Zoom's connections out through the firewall",
-        "detail": "ufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom"
+        title: "Let Zoom's connections out through the firewall",
+        detail: "ufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom",
       },
       {
-        "title": "Let Zoom's sound and video out through the firewall",
-        "detail": "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom"
-      }
+        title: "Let Zoom's sound and video out through the firewall",
+        detail:
+          "ufw allow out proto udp to any port 3478:3479,8801:8810 comment meeting-doctor-zoom",
+      },
     ],
-    "undo": "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched.",
-    "digest": "59fdee0b2f7bf949e9ab0b6cb1069fbafc8d71d5dc80bbdbe572068ce75a31a6"
+    undo: "Undo removes the rules Meeting Doctor added; the firewall's own rules are never touched.",
+    digest: "59fdee0b2f7bf949e9ab0b6cb1069fbafc8d71d5dc80bbdbe572068ce75a31a6",
   },
   "dns.use_public": {
-    "fix": {
-      "id": "dns.use_public",
-      "title": "Use public DNS servers",
-      "why": "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
-      "risk": "medium",
-      "verify": [
-        "dns.system"
-      ]
+    fix: {
+      id: "dns.use_public",
+      title: "Use public DNS servers",
+      why: "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
+      risk: "medium",
+      verify: ["dns.system"],
     },
-    "os": "linux",
-    "applicable": false,
-    "reason": "The network connection in use is not known.",
-    "needs_admin": false,
-    "asks_password": false,
-    "needs_restart": false,
-    "side_effects": [],
-    "steps": [],
-    "undo": "",
-    "digest": ""
+    os: "linux",
+    applicable: false,
+    reason: "The network connection in use is not known.",
+    needs_admin: false,
+    asks_password: false,
+    needs_restart: false,
+    side_effects: [],
+    steps: [],
+    undo: "",
+    digest: "",
   },
   "proxy.disable": {
-    "fix": {
-      "id": "proxy.disable",
-      "title": "Stop using the proxy server",
-      "why": "The proxy server this computer is set to use stands between Zoom and its servers.",
-      "risk": "medium",
-      "verify": [
-        "proxy",
-        "internet",
-        "tls"
-      ]
+    fix: {
+      id: "proxy.disable",
+      title: "Stop using the proxy server",
+      why: "The proxy server this computer is set to use stands between Zoom and its servers.",
+      risk: "medium",
+      verify: ["proxy", "internet", "tls"],
     },
-    "os": "linux",
-    "applicable": false,
-    "reason": "This computer does not use a proxy server.",
-    "needs_admin": false,
-    "asks_password": false,
-    "needs_restart": false,
-    "side_effects": [],
-    "steps": [],
-    "undo": "",
-    "digest": ""
+    os: "linux",
+    applicable: false,
+    reason: "This computer does not use a proxy server.",
+    needs_admin: false,
+    asks_password: false,
+    needs_restart: false,
+    side_effects: [],
+    steps: [],
+    undo: "",
+    digest: "",
   },
   "network.stack_reset": {
-    "fix": {
-      "id": "network.stack_reset",
-      "title": "Reset this computer's network settings",
-      "why": "Damaged network settings can break every connection; a reset rebuilds them.",
-      "risk": "high",
-      "verify": [
-        "internet",
-        "dns.system"
-      ]
+    fix: {
+      id: "network.stack_reset",
+      title: "Reset this computer's network settings",
+      why: "Damaged network settings can break every connection; a reset rebuilds them.",
+      risk: "high",
+      verify: ["internet", "dns.system"],
     },
-    "os": "linux",
-    "applicable": false,
-    "reason": "The network interface in use is not known, so it cannot be restarted.",
-    "needs_admin": false,
-    "asks_password": false,
-    "needs_restart": false,
-    "side_effects": [],
-    "steps": [],
-    "undo": "",
-    "digest": ""
-  }
+    os: "linux",
+    applicable: false,
+    reason: "The network interface in use is not known, so it cannot be restarted.",
+    needs_admin: false,
+    asks_password: false,
+    needs_restart: false,
+    side_effects: [],
+    steps: [],
+    undo: "",
+    digest: "",
+  },
 };
 
 /** Catalog (repair) order. */
-const CATALOG_ORDER = ["zoom.quit", "dns.flush", "clock.sync", "zoom.clear_cache", "firewall.allow_zoom", "proxy.disable", "dns.use_public", "network.stack_reset"];
+const CATALOG_ORDER = [
+  "zoom.quit",
+  "dns.flush",
+  "clock.sync",
+  "zoom.clear_cache",
+  "firewall.allow_zoom",
+  "proxy.disable",
+  "dns.use_public",
+  "network.stack_reset",
+];
 
 /** The fixes of a diagnosis as the engine's `suggest` orders them: causes as ranked, each cause's fixes in catalog order, once. */
 export function suggestions(causes: readonly Cause[]): Suggestion[] {
@@ -608,26 +819,49 @@ export function suggestions(causes: readonly Cause[]): Suggestion[] {
 }
 
 /** Before → after of a fix's checks: what failed passes now (unless `still`), the rest stays. */
-export function verification(preview: Preview, before: readonly Finding[], still = false): { checks: CheckChange[]; helped: boolean; all_pass: boolean } {
+export function verification(
+  preview: Preview,
+  before: readonly Finding[],
+  still = false,
+): { checks: CheckChange[]; helped: boolean; all_pass: boolean } {
   const checks: CheckChange[] = before
     .filter((f) => verifies(preview.fix.verify, f.id))
     .map((f) => {
       const after: Status = f.status === "fail" && !still ? "pass" : f.status;
-      return { id: f.id, title: f.title, before: f.status, after, summary: after === "pass" && f.status !== "pass" ? ((PASS[f.id] as [string, string] | undefined)?.[0] ?? f.summary) : f.summary };
+      return {
+        id: f.id,
+        title: f.title,
+        before: f.status,
+        after,
+        summary:
+          after === "pass" && f.status !== "pass"
+            ? ((PASS[f.id] as [string, string] | undefined)?.[0] ?? f.summary)
+            : f.summary,
+      };
     });
   const rank: Record<Status, number> = { pass: 0, warn: 1, unknown: 2, skipped: 2, fail: 3 };
-  const better = checks.some((c) => c.before !== null && rank[c.before] > rank[c.after] && c.after === "pass");
+  const better = checks.some(
+    (c) => c.before !== null && rank[c.before] > rank[c.after] && c.after === "pass",
+  );
   const worse = checks.some((c) => c.before !== null && rank[c.before] < rank[c.after]);
-  return { checks, helped: better && !worse, all_pass: checks.length > 0 && checks.every((c) => c.after === "pass") };
+  return {
+    checks,
+    helped: better && !worse,
+    all_pass: checks.length > 0 && checks.every((c) => c.after === "pass"),
+  };
 }
 
 const MESSAGES: Record<OutcomeStatus, string> = {
   applied: "Done.",
-  failed: "\"Let Zoom's sound and video out through the firewall\" did not work: ERROR: Could not update running firewall",
+  failed:
+    '"Let Zoom\'s sound and video out through the firewall" did not work: ERROR: Could not update running firewall',
   declined: "You said no to the administrator prompt, so nothing was changed.",
-  cancelled: "Stopped waiting for administrator approval. If the change had already started, the history shows what was done.",
-  not_authorized: "This account may not make this change (pkexec: not authorized). Ask an administrator.",
-  timed_out: "Nobody answered the administrator prompt within 120 seconds. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
+  cancelled:
+    "Stopped waiting for administrator approval. If the change had already started, the history shows what was done.",
+  not_authorized:
+    "This account may not make this change (pkexec: not authorized). Ask an administrator.",
+  timed_out:
+    "Nobody answered the administrator prompt within 120 seconds. If you are helping remotely, the prompt may be on a screen you cannot see: export the fix as a script and run it in an administrator shell.",
   not_applicable: "The network connection in use is not known.",
 };
 
@@ -639,14 +873,24 @@ export function stepResults(preview: Preview, failAt: number | null = null): Ste
   for (const [index, s] of preview.steps.entries()) {
     if (s.title.startsWith("Note the current setting")) continue;
     const ok = index !== failAt;
-    out.push({ index, title: s.title, ok, detail: ok ? "Rule added" : "ERROR: Could not update running firewall" });
+    out.push({
+      index,
+      title: s.title,
+      ok,
+      detail: ok ? "Rule added" : "ERROR: Could not update running firewall",
+    });
     if (!ok) break;
   }
   return out;
 }
 
 /** An outcome as the engine gives it. */
-export function outcome(preview: Preview, status: OutcomeStatus, before: readonly Finding[] = [], options: { entry?: string | null; still?: boolean } = {}): Outcome {
+export function outcome(
+  preview: Preview,
+  status: OutcomeStatus,
+  before: readonly Finding[] = [],
+  options: { entry?: string | null; still?: boolean } = {},
+): Outcome {
   const ran = status === "applied" || status === "failed";
   return {
     status,
@@ -660,13 +904,33 @@ export function outcome(preview: Preview, status: OutcomeStatus, before: readonl
 }
 
 /** apply_fix's answer: the outcome, the report record, whether it can be undone. */
-export function fixResult(o: Outcome, action: "apply" | "undo" = "apply", canUndo = action === "apply" && o.entry !== null): FixResult {
-  return { outcome: o, record: { ...(JSON.parse(JSON.stringify(o)) as Partial<Record<string, JsonValue>>), action, at: "2025-11-22T06:25:00Z", ...(action === "undo" ? { title: `Undo: ${o.title}` } : {}) }, can_undo: canUndo };
+export function fixResult(
+  o: Outcome,
+  action: "apply" | "undo" = "apply",
+  canUndo = action === "apply" && o.entry !== null,
+): FixResult {
+  return {
+    outcome: o,
+    record: {
+      ...(JSON.parse(JSON.stringify(o)) as Partial<Record<string, JsonValue>>),
+      action,
+      at: "2025-11-22T06:25:00Z",
+      ...(action === "undo" ? { title: `Undo: ${o.title}` } : {}),
+    },
+    can_undo: canUndo,
+  };
 }
 
 /** A change in the history. */
-export function historyEntry(preview: Preview, state: HistoryEntry["state"] = "applied", id = ENTRY_ID): HistoryEntry {
-  const undo = preview.fix.id === "firewall.allow_zoom" ? ["Remove the TCP rule Meeting Doctor added", "Remove the UDP rule Meeting Doctor added"] : [];
+export function historyEntry(
+  preview: Preview,
+  state: HistoryEntry["state"] = "applied",
+  id = ENTRY_ID,
+): HistoryEntry {
+  const undo =
+    preview.fix.id === "firewall.allow_zoom"
+      ? ["Remove the TCP rule Meeting Doctor added", "Remove the UDP rule Meeting Doctor added"]
+      : [];
   return {
     id,
     fix: preview.fix.id,
@@ -691,8 +955,13 @@ function summaryOf(r: Report, network: string | null): RunSummary {
 
 const SEVERITY: Record<Status, number> = { fail: 3, warn: 2, unknown: 1, skipped: 1, pass: 0 };
 
-export function comparison(a: Report, b: Report, networks: [string | null, string | null] = [null, null]): Comparison {
-  const blocking = (r: Report) => r.diagnosis.causes.filter((c) => !c.quality_only).map((c) => c.id);
+export function comparison(
+  a: Report,
+  b: Report,
+  networks: [string | null, string | null] = [null, null],
+): Comparison {
+  const blocking = (r: Report) =>
+    r.diagnosis.causes.filter((c) => !c.quality_only).map((c) => c.id);
   const [pa, pb] = [blocking(a), blocking(b)];
   const verdict: Verdict =
     pa.length > 0 && pb.length === 0
@@ -708,16 +977,51 @@ export function comparison(a: Report, b: Report, networks: [string | null, strin
   const second = networks[1] ?? "the second network";
   const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
   const words: Record<Verdict, [string, string]> = {
-    first_network_blocks: [`${cap(first)} blocks Zoom: it works on ${second}.`, `This computer is fine. Ask whoever runs ${first} to allow Zoom; the report's note for the administrator says what to open.`],
-    second_network_blocks: [`${cap(second)} blocks Zoom: it works on ${first}.`, `Use ${first} for meetings.`],
-    same_on_both: ["The same problem shows on both networks.", "So it is on this computer (or Zoom itself), not the network: start with the steps for it."],
-    different_problems: ["Both networks have problems, but not the same ones.", "Look at what each network showed."],
-    both_fine: ["Zoom's connections work on both networks.", "If Zoom still fails, the cause is in the Zoom app or the meeting itself."],
+    first_network_blocks: [
+      `${cap(first)} blocks Zoom: it works on ${second}.`,
+      `This computer is fine. Ask whoever runs ${first} to allow Zoom; the report's note for the administrator says what to open.`,
+    ],
+    second_network_blocks: [
+      `${cap(second)} blocks Zoom: it works on ${first}.`,
+      `Use ${first} for meetings.`,
+    ],
+    same_on_both: [
+      "The same problem shows on both networks.",
+      "So it is on this computer (or Zoom itself), not the network: start with the steps for it.",
+    ],
+    different_problems: [
+      "Both networks have problems, but not the same ones.",
+      "Look at what each network showed.",
+    ],
+    both_fine: [
+      "Zoom's connections work on both networks.",
+      "If Zoom still fails, the cause is in the Zoom app or the meeting itself.",
+    ],
   };
   const changes: Change[] = a.checks.flatMap((ca) => {
     const cb = b.checks.find((c) => c.id === ca.id);
-    return cb && cb.status !== ca.status ? [{ id: ca.id, title: ca.title, before: ca.status, after: cb.status, before_summary: ca.summary, after_summary: cb.summary }] : [];
+    return cb && cb.status !== ca.status
+      ? [
+          {
+            id: ca.id,
+            title: ca.title,
+            before: ca.status,
+            after: cb.status,
+            before_summary: ca.summary,
+            after_summary: cb.summary,
+          },
+        ]
+      : [];
   });
-  changes.sort((x, y) => SEVERITY[y.before] - SEVERITY[y.after] - (SEVERITY[x.before] - SEVERITY[x.after]));
-  return { before: summaryOf(a, networks[0]), after: summaryOf(b, networks[1]), verdict, meaning: words[verdict][0], advice: words[verdict][1], changes };
+  changes.sort(
+    (x, y) => SEVERITY[y.before] - SEVERITY[y.after] - (SEVERITY[x.before] - SEVERITY[x.after]),
+  );
+  return {
+    before: summaryOf(a, networks[0]),
+    after: summaryOf(b, networks[1]),
+    verdict,
+    meaning: words[verdict][0],
+    advice: words[verdict][1],
+    changes,
+  };
 }

@@ -45,7 +45,11 @@ class RowView {
     if (s?.status === row.status && s.finding === row.finding && s.title === row.title) return;
     this.shown = { status: row.status, finding: row.finding, title: row.title };
     this.element.dataset.status = row.status;
-    replaceChildren(this.status, statusIcon(row.status), h("span", { class: "status-word" }, STATUS_WORD[row.status]));
+    replaceChildren(
+      this.status,
+      statusIcon(row.status),
+      h("span", { class: "status-word" }, STATUS_WORD[row.status]),
+    );
     this.title.textContent = row.title;
     // A row that never finished has only its status word ("Not finished").
     this.summary.textContent = row.finding?.summary ?? "";
@@ -57,7 +61,12 @@ class RowView {
     const detailId = `detail-${idPart(this.id)}`;
     if (!this.button || !this.detail) {
       this.detail = h("div", { class: "check-detail", id: detailId, hidden: true });
-      this.button = h("button", { type: "button", class: "disclosure", "aria-expanded": "false", "aria-controls": detailId });
+      this.button = h("button", {
+        type: "button",
+        class: "disclosure",
+        "aria-expanded": "false",
+        "aria-controls": detailId,
+      });
       this.button.addEventListener("click", () => {
         const open = this.button?.getAttribute("aria-expanded") !== "true";
         this.button?.setAttribute("aria-expanded", String(open));
@@ -68,7 +77,11 @@ class RowView {
     replaceChildren(this.button, chevron(), h("span", {}, "Details"), srOnly(` about ${title}`));
     replaceChildren(
       this.detail,
-      h("pre", { class: "detail-text" }, f.detail.trim() === "" ? "No technical detail." : f.detail),
+      h(
+        "pre",
+        { class: "detail-text" },
+        f.detail.trim() === "" ? "No technical detail." : f.detail,
+      ),
       h("p", { class: "elapsed" }, `Took ${formatElapsed(f.elapsed_ms)}`),
     );
   }
@@ -115,7 +128,10 @@ export class Checklist {
         if (!view) {
           view = new RowView(row.id);
           this.rows.set(row.id, view);
-          section.list.insertBefore(view.element, prevRow ? prevRow.nextSibling : section.list.firstChild);
+          section.list.insertBefore(
+            view.element,
+            prevRow ? prevRow.nextSibling : section.list.firstChild,
+          );
         }
         view.update(row);
         prevRow = view.element;
@@ -129,7 +145,12 @@ export class Checklist {
     if (existing) return existing;
     const headingId = `group-${g.group}`;
     const list = h("ul", { class: "checks", role: "list" });
-    const element = h("section", { class: "group", "aria-labelledby": headingId }, h("h2", { id: headingId }, g.label), list);
+    const element = h(
+      "section",
+      { class: "group", "aria-labelledby": headingId },
+      h("h2", { id: headingId }, g.label),
+      list,
+    );
     this.element.insertBefore(element, prev ? prev.nextSibling : this.element.firstChild);
     const made = { element, list };
     this.groups.set(g.group, made);

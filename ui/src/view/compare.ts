@@ -10,10 +10,21 @@ import { h, replaceChildren, srOnly } from "./dom";
 import { statusIcon } from "./icons";
 import type { Handlers, Screen } from "./screen";
 
-const TONE_ICON: Record<Tone, RowStatus> = { problem: "fail", warning: "warn", ok: "pass", unknown: "unknown", stopped: "stopped" };
+const TONE_ICON: Record<Tone, RowStatus> = {
+  problem: "fail",
+  warning: "warn",
+  ok: "pass",
+  unknown: "unknown",
+  stopped: "stopped",
+};
 
 function statusWord(s: Status): HTMLSpanElement {
-  return h("span", { class: "change-status", "data-status": s }, statusIcon(s), h("span", {}, STATUS_WORD[s]));
+  return h(
+    "span",
+    { class: "change-status", "data-status": s },
+    statusIcon(s),
+    h("span", {}, STATUS_WORD[s]),
+  );
 }
 
 function networkCard(n: NetworkView, index: number): HTMLElement {
@@ -25,9 +36,30 @@ function networkCard(n: NetworkView, index: number): HTMLElement {
     h("h2", { id }, n.name ? `${n.label}: ${n.name}` : n.label),
     time && h("p", { class: "hint" }, `Checked at ${time}`),
     n.problems.length > 0
-      ? h("div", {}, h("p", { class: "network-verdict", "data-found": "problems" }, statusIcon("fail"), h("span", {}, "Problems found:")), h("ul", {}, ...n.problems.map((p) => h("li", {}, p))))
-      : h("p", { class: "network-verdict", "data-found": "none" }, statusIcon("pass"), h("span", {}, "No problems that stop Zoom.")),
-    n.alsoNoticed.length > 0 && h("div", { class: "network-also" }, h("p", {}, "Also noticed:"), h("ul", {}, ...n.alsoNoticed.map((p) => h("li", {}, p)))),
+      ? h(
+          "div",
+          {},
+          h(
+            "p",
+            { class: "network-verdict", "data-found": "problems" },
+            statusIcon("fail"),
+            h("span", {}, "Problems found:"),
+          ),
+          h("ul", {}, ...n.problems.map((p) => h("li", {}, p))),
+        )
+      : h(
+          "p",
+          { class: "network-verdict", "data-found": "none" },
+          statusIcon("pass"),
+          h("span", {}, "No problems that stop Zoom."),
+        ),
+    n.alsoNoticed.length > 0 &&
+      h(
+        "div",
+        { class: "network-also" },
+        h("p", {}, "Also noticed:"),
+        h("ul", {}, ...n.alsoNoticed.map((p) => h("li", {}, p))),
+      ),
   );
 }
 
@@ -39,7 +71,9 @@ function changeItem(c: ChangeView): HTMLLIElement {
       "p",
       { class: "change-line" },
       // The words carry it all; the arrow and icons are for the eye.
-      srOnly(`${c.title}: ${STATUS_WORD[c.before]} on the first network, ${STATUS_WORD[c.after]} on the second.`),
+      srOnly(
+        `${c.title}: ${STATUS_WORD[c.before]} on the first network, ${STATUS_WORD[c.after]} on the second.`,
+      ),
       h(
         "span",
         { "aria-hidden": "true" },
@@ -62,7 +96,11 @@ export class CompareScreen implements Screen {
   private shown: unknown = undefined;
 
   constructor(state: State, handlers: Handlers) {
-    this.startOver = h("button", { type: "button", class: "primary", id: "start-over" }, "Start over");
+    this.startOver = h(
+      "button",
+      { type: "button", class: "primary", id: "start-over" },
+      "Start over",
+    );
     this.startOver.addEventListener("click", () => {
       handlers.startOver();
     });
@@ -71,7 +109,11 @@ export class CompareScreen implements Screen {
       { class: "screen compare" },
       this.body,
       h("div", { class: "actions" }, this.startOver),
-      h("p", { class: "hint" }, "Start over forgets both results; nothing was saved on this computer."),
+      h(
+        "p",
+        { class: "hint" },
+        "Start over forgets both results; nothing was saved on this computer.",
+      ),
     );
     this.update(state);
   }
@@ -80,13 +122,26 @@ export class CompareScreen implements Screen {
     if (this.shown === state.comparison) return;
     this.shown = state.comparison;
     if (!state.comparison) {
-      replaceChildren(this.body, h("div", { class: "outcome tone-unknown" }, statusIcon("pending", "outcome-icon"), h("h1", { tabindex: "-1" }, "Comparing the two networks…")));
+      replaceChildren(
+        this.body,
+        h(
+          "div",
+          { class: "outcome tone-unknown" },
+          statusIcon("pending", "outcome-icon"),
+          h("h1", { tabindex: "-1" }, "Comparing the two networks…"),
+        ),
+      );
       return;
     }
     const v = comparisonView(state.comparison, state.baseline?.report ?? null, state.report);
     replaceChildren(
       this.body,
-      h("div", { class: `outcome tone-${v.tone}` }, statusIcon(TONE_ICON[v.tone], "outcome-icon"), h("h1", { tabindex: "-1" }, v.headline)),
+      h(
+        "div",
+        { class: `outcome tone-${v.tone}` },
+        statusIcon(TONE_ICON[v.tone], "outcome-icon"),
+        h("h1", { tabindex: "-1" }, v.headline),
+      ),
       h("p", { class: "lead advice" }, v.advice),
       h("div", { class: "networks" }, ...v.networks.map((n, i) => networkCard(n, i + 1))),
       h(

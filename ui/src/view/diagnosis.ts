@@ -49,7 +49,13 @@ function stepList(steps: readonly Step[], start = 1): HTMLOListElement {
   return h(
     "ol",
     { class: "steps", start: String(start) },
-    ...steps.map((s) => h("li", { class: "step-item", "data-step": s.id }, ...stepBody(s, h("p", { class: "step-title" }, s.title)))),
+    ...steps.map((s) =>
+      h(
+        "li",
+        { class: "step-item", "data-step": s.id },
+        ...stepBody(s, h("p", { class: "step-title" }, s.title)),
+      ),
+    ),
   );
 }
 
@@ -88,7 +94,18 @@ function topCause(cause: Cause, o: DiagnosisOptions): HTMLElement {
       h(
         "details",
         { class: "fold more-steps" },
-        h("summary", {}, chevron(), h("span", {}, rest.length === 1 ? "If that doesn't work: 1 more thing to try" : `If that doesn't work: ${String(rest.length)} more things to try`)),
+        h(
+          "summary",
+          {},
+          chevron(),
+          h(
+            "span",
+            {},
+            rest.length === 1
+              ? "If that doesn't work: 1 more thing to try"
+              : `If that doesn't work: ${String(rest.length)} more things to try`,
+          ),
+        ),
         stepList(rest, 2),
       ),
     showChecksButton(cause, o),
@@ -117,7 +134,13 @@ function causeItem(cause: Cause, o: DiagnosisOptions): HTMLLIElement {
   );
 }
 
-function causeSection(id: string, heading: string, causes: readonly Cause[], o: DiagnosisOptions, extraClass: string): HTMLElement | null {
+function causeSection(
+  id: string,
+  heading: string,
+  causes: readonly Cause[],
+  o: DiagnosisOptions,
+  extraClass: string,
+): HTMLElement | null {
   if (causes.length === 0) return null;
   return h(
     "section",
@@ -129,11 +152,20 @@ function causeSection(id: string, heading: string, causes: readonly Cause[], o: 
 
 /** No cause explains the error code: what it means, what is fine, what to try. */
 function codeSection(outcome: Outcome, errorCode: string | null): HTMLElement | null {
-  if (outcome.codeMeaning === null && outcome.ruledOut.length === 0 && outcome.nextSteps.length === 0) return null;
+  if (
+    outcome.codeMeaning === null &&
+    outcome.ruledOut.length === 0 &&
+    outcome.nextSteps.length === 0
+  )
+    return null;
   return h(
     "section",
     { class: "code-section", "aria-labelledby": "code-heading" },
-    h("h2", { id: "code-heading" }, errorCode ? `About error ${errorCode}` : "About your error code"),
+    h(
+      "h2",
+      { id: "code-heading" },
+      errorCode ? `About error ${errorCode}` : "About your error code",
+    ),
     outcome.codeMeaning && h("p", { class: "code-meaning" }, sentence(outcome.codeMeaning)),
     outcome.ruledOut.length > 0 &&
       h(
@@ -152,7 +184,11 @@ function codeSection(outcome: Outcome, errorCode: string | null): HTMLElement | 
 }
 
 /** Everything the diagnosis adds under the headline, in reading order. */
-export function diagnosisParts(outcome: Outcome, errorCode: string | null, o: DiagnosisOptions): Child[] {
+export function diagnosisParts(
+  outcome: Outcome,
+  errorCode: string | null,
+  o: DiagnosisOptions,
+): Child[] {
   return [
     outcome.top && topCause(outcome.top, o),
     causeSection("other-causes-heading", "Other possible causes", outcome.others, o, "others"),

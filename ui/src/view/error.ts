@@ -35,7 +35,12 @@ export function errorWords(error: IpcError, source: ErrorSource | null): ErrorWo
       };
     case "internal":
       return {
-        headline: source === "overview" ? "Meeting Doctor couldn't get ready." : source === "compare" ? "The two networks couldn't be compared." : "The check couldn't be finished.",
+        headline:
+          source === "overview"
+            ? "Meeting Doctor couldn't get ready."
+            : source === "compare"
+              ? "The two networks couldn't be compared."
+              : "The check couldn't be finished.",
         next: "Try again. If it happens again, send this message to your help desk:",
       };
   }
@@ -51,7 +56,12 @@ export class ErrorScreen implements Screen {
     this.button.addEventListener("click", () => {
       handlers.retry();
     });
-    this.element = h("div", { class: "screen error" }, this.body, h("div", { class: "actions" }, this.button));
+    this.element = h(
+      "div",
+      { class: "screen error" },
+      this.body,
+      h("div", { class: "actions" }, this.button),
+    );
     this.update(state);
   }
 
@@ -60,7 +70,11 @@ export class ErrorScreen implements Screen {
     const words = errorWords(state.error, state.errorSource);
     replaceChildren(
       this.body,
-      h("div", { class: "outcome tone-problem", role: "alert" }, h("h1", { tabindex: "-1" }, words.headline)),
+      h(
+        "div",
+        { class: "outcome tone-problem", role: "alert" },
+        h("h1", { tabindex: "-1" }, words.headline),
+      ),
       h("p", {}, words.next),
       h("pre", { class: "message" }, state.error.message),
     );

@@ -5,9 +5,27 @@
 // after, and Undo. Modal: focus stays inside, Esc cancels (never while the
 // computer is being changed), focus returns to the button that opened it.
 
-import type { CheckChange, FixEvent, FixResult, HistoryEntry, Preview, Status, StepResult, Suggestion } from "../bindings";
+import type {
+  CheckChange,
+  FixEvent,
+  FixResult,
+  HistoryEntry,
+  Preview,
+  Status,
+  StepResult,
+  Suggestion,
+} from "../bindings";
 import { toIpcError } from "../backend";
-import { confirmText, resultText, splitChanges, stepStates, STEP_STATE_WORD, waitText, type ResultTone, type StepState } from "../fixes";
+import {
+  confirmText,
+  resultText,
+  splitChanges,
+  stepStates,
+  STEP_STATE_WORD,
+  waitText,
+  type ResultTone,
+  type StepState,
+} from "../fixes";
 import { STATUS_WORD, type RowStatus } from "../labels";
 import type { FixAction } from "../model";
 import { h, replaceChildren, srOnly, type Child } from "./dom";
@@ -17,7 +35,12 @@ export interface FixDialogActions {
   preview(id: string): Promise<Preview>;
   /** `confirmed` is the id of the fix whose button the person pressed. */
   /** `digest` is the shown plan's: the backend runs the fix only if the plan is still that one. */
-  apply(id: string, confirmed: string, digest: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
+  apply(
+    id: string,
+    confirmed: string,
+    digest: string,
+    onEvent: (e: FixEvent) => void,
+  ): Promise<FixResult>;
   undo(entry: string, onEvent: (e: FixEvent) => void): Promise<FixResult>;
   /** Stop waiting for the administrator password. */
   cancel(): void;
@@ -35,10 +58,22 @@ export interface FixDialogActions {
 
 type Phase = "loading" | "confirm" | "running" | "approving" | "verifying" | "result";
 
-const STEP_ICON: Record<StepState, RowStatus> = { waiting: "skipped", running: "pending", done: "pass", failed: "fail", not_run: "skipped" };
-const TONE_ICON: Record<ResultTone, RowStatus> = { ok: "pass", problem: "fail", unknown: "unknown", neutral: "skipped" };
+const STEP_ICON: Record<StepState, RowStatus> = {
+  waiting: "skipped",
+  running: "pending",
+  done: "pass",
+  failed: "fail",
+  not_run: "skipped",
+};
+const TONE_ICON: Record<ResultTone, RowStatus> = {
+  ok: "pass",
+  problem: "fail",
+  unknown: "unknown",
+  neutral: "skipped",
+};
 
-const FOCUSABLE = 'button, [href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button, [href], input, select, textarea, summary, [tabindex]:not([tabindex="-1"])';
 
 function focusable(root: HTMLElement): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((el) => {
@@ -49,7 +84,12 @@ function focusable(root: HTMLElement): HTMLElement[] {
 }
 
 function statusWord(s: Status): HTMLSpanElement {
-  return h("span", { class: "change-status", "data-status": s }, statusIcon(s), h("span", {}, STATUS_WORD[s]));
+  return h(
+    "span",
+    { class: "change-status", "data-status": s },
+    statusIcon(s),
+    h("span", {}, STATUS_WORD[s]),
+  );
 }
 
 /** "Zoom audio and video (port 3478): ✗ Problem → ✓ OK", in words for a screen reader too. */
@@ -81,7 +121,11 @@ export class FixDialog {
   private title: HTMLHeadingElement = h("h2", { id: "fix-dialog-title", tabindex: "-1" });
   private body: HTMLDivElement = h("div", { class: "dialog-body" });
   /** Says what matters (waiting, checking, the result), politely, inside the dialog. */
-  private live: HTMLParagraphElement = h("p", { class: "visually-hidden", role: "status", id: "fix-dialog-live" });
+  private live: HTMLParagraphElement = h("p", {
+    class: "visually-hidden",
+    role: "status",
+    id: "fix-dialog-live",
+  });
   private opener: HTMLElement | null = null;
   private fixId: string | null = null;
   private phase: Phase | null = null;
@@ -105,7 +149,12 @@ export class FixDialog {
     const fix = s.preview.fix;
     this.mount(fix.title, opener, fix.id);
     this.phase = "loading";
-    replaceChildren(this.body, h("p", { class: "fix-why", id: "fix-dialog-why" }, fix.why), h("p", { class: "fixes-note" }, "Getting the details…"), this.buttons(this.cancelButton()));
+    replaceChildren(
+      this.body,
+      h("p", { class: "fix-why", id: "fix-dialog-why" }, fix.why),
+      h("p", { class: "fixes-note" }, "Getting the details…"),
+      this.buttons(this.cancelButton()),
+    );
     const session = this.session;
     this.actions.preview(fix.id).then(
       (p) => {
@@ -145,7 +194,14 @@ export class FixDialog {
     this.live.textContent = "";
     const dialog = h(
       "div",
-      { class: "dialog", id: "fix-dialog", role: "dialog", "aria-modal": "true", "aria-labelledby": "fix-dialog-title", "aria-describedby": "fix-dialog-why" },
+      {
+        class: "dialog",
+        id: "fix-dialog",
+        role: "dialog",
+        "aria-modal": "true",
+        "aria-labelledby": "fix-dialog-title",
+        "aria-describedby": "fix-dialog-why",
+      },
       this.title,
       this.body,
       this.live,
@@ -230,7 +286,11 @@ export class FixDialog {
   /** Fetches the script ahead, so "Copy as script" writes it within the click. */
   private prefetchScript(id: string): void {
     if (this.script?.id === id) return;
-    const entry: { id: string; text: Promise<string>; ready: string | null } = { id, text: this.actions.script(id), ready: null };
+    const entry: { id: string; text: Promise<string>; ready: string | null } = {
+      id,
+      text: this.actions.script(id),
+      ready: null,
+    };
     entry.text.then(
       (t) => {
         entry.ready = t;
@@ -244,8 +304,18 @@ export class FixDialog {
   private scriptControls(id: string): HTMLElement[] {
     this.prefetchScript(id);
     const result = h("p", { class: "copy-result", role: "status", id: "script-result" });
-    const manual = h("textarea", { class: "manual-copy", readonly: true, rows: "8", "aria-label": "The fix as a script", hidden: true });
-    const button = h("button", { type: "button", class: "secondary", id: "copy-script" }, "Copy as script");
+    const manual = h("textarea", {
+      class: "manual-copy",
+      readonly: true,
+      rows: "8",
+      "aria-label": "The fix as a script",
+      hidden: true,
+    });
+    const button = h(
+      "button",
+      { type: "button", class: "secondary", id: "copy-script" },
+      "Copy as script",
+    );
     button.addEventListener("click", () => {
       const script = this.script;
       if (!script) return;
@@ -274,7 +344,11 @@ export class FixDialog {
       this.phase = "result";
       replaceChildren(
         this.body,
-        h("p", { class: "fix-why", id: "fix-dialog-why" }, "This fix can't be made on this computer."),
+        h(
+          "p",
+          { class: "fix-why", id: "fix-dialog-why" },
+          "This fix can't be made on this computer.",
+        ),
         h("p", {}, p.reason ?? ""),
         this.buttons(this.closeButton()),
       );
@@ -282,7 +356,17 @@ export class FixDialog {
     }
     this.phase = "confirm";
     const t = confirmText(p, this.actions.checkTitles());
-    const confirm = h("button", { type: "button", class: "primary", id: "fix-confirm", "aria-describedby": t.admin ? "fix-admin-note" : null }, t.admin && shield(), h("span", {}, t.heading));
+    const confirm = h(
+      "button",
+      {
+        type: "button",
+        class: "primary",
+        id: "fix-confirm",
+        "aria-describedby": t.admin ? "fix-admin-note" : null,
+      },
+      t.admin && shield(),
+      h("span", {}, t.heading),
+    );
     confirm.addEventListener("click", () => {
       this.startApply(p);
     });
@@ -292,10 +376,12 @@ export class FixDialog {
       h("p", { class: "fix-why", id: "fix-dialog-why" }, t.why),
       h("h3", {}, "What will happen"),
       h("ol", { class: "fix-steps" }, ...t.steps.map((s) => h("li", {}, s))),
-      t.admin && h("p", { class: "fix-admin", id: "fix-admin-note" }, shield(), h("span", {}, t.admin)),
+      t.admin &&
+        h("p", { class: "fix-admin", id: "fix-admin-note" }, shield(), h("span", {}, t.admin)),
       t.restart && h("p", { class: "fix-restart" }, t.restart),
       sideEffects.length > 0 && h("h3", {}, "Good to know"),
-      sideEffects.length > 0 && h("ul", { class: "fix-effects" }, ...sideEffects.map((s) => h("li", {}, s))),
+      sideEffects.length > 0 &&
+        h("ul", { class: "fix-effects" }, ...sideEffects.map((s) => h("li", {}, s))),
       h("h3", {}, "How to undo it"),
       h("p", { class: "fix-undo" }, t.undo),
       h("p", { class: "fix-recheck" }, t.recheck),
@@ -304,7 +390,18 @@ export class FixDialog {
         { class: "fold fix-details" },
         h("summary", {}, chevron(), h("span", {}, "Show details")),
         h("p", { class: "hint" }, "For a technician: exactly what runs, in order."),
-        h("ol", { class: "fix-commands" }, ...t.details.map((s) => h("li", {}, h("span", { class: "command-title" }, s.title), h("code", { class: "command" }, s.detail)))),
+        h(
+          "ol",
+          { class: "fix-commands" },
+          ...t.details.map((s) =>
+            h(
+              "li",
+              {},
+              h("span", { class: "command-title" }, s.title),
+              h("code", { class: "command" }, s.detail),
+            ),
+          ),
+        ),
         ...this.scriptControls(p.fix.id),
       ),
       this.buttons(this.cancelButton(), confirm),
@@ -313,7 +410,11 @@ export class FixDialog {
 
   private progressView(titles: string[]): Progress {
     const status = h("p", { class: "fix-status" }, "Working on it…");
-    const stop = h("button", { type: "button", class: "secondary", id: "fix-stop", hidden: true }, "Cancel");
+    const stop = h(
+      "button",
+      { type: "button", class: "secondary", id: "fix-stop", hidden: true },
+      "Cancel",
+    );
     stop.addEventListener("click", () => {
       this.stopWaiting();
     });
@@ -326,7 +427,11 @@ export class FixDialog {
         "div",
         {},
         h("p", { class: "approval-title" }, "Waiting for administrator approval"),
-        h("p", {}, "Your computer is asking for an administrator password, maybe in a window behind this one. Nothing changes until it's typed."),
+        h(
+          "p",
+          {},
+          "Your computer is asking for an administrator password, maybe in a window behind this one. Nothing changes until it's typed.",
+        ),
         limit,
         this.buttons(stop),
       ),
@@ -344,7 +449,13 @@ export class FixDialog {
       p.list,
       ...p.titles.map((title, i) => {
         const s = states[i];
-        return h("li", { class: "fix-step", "data-state": s }, statusIcon(STEP_ICON[s]), h("span", { class: "step-text" }, title), h("span", { class: "step-state" }, STEP_STATE_WORD[s]));
+        return h(
+          "li",
+          { class: "fix-step", "data-state": s },
+          statusIcon(STEP_ICON[s]),
+          h("span", { class: "step-text" }, title),
+          h("span", { class: "step-state" }, STEP_STATE_WORD[s]),
+        );
       }),
     );
   }
@@ -362,7 +473,9 @@ export class FixDialog {
         p.stop.hidden = false;
         p.stop.removeAttribute("aria-disabled");
         p.stop.textContent = "Cancel";
-        this.announce("Waiting for administrator approval. Your computer is asking for an administrator password.");
+        this.announce(
+          "Waiting for administrator approval. Your computer is asking for an administrator password.",
+        );
         break;
       case "step":
         if (this.phase === "approving") this.hideApproval(p);
@@ -421,7 +534,9 @@ export class FixDialog {
 
   private startUndo(entryId: string, steps: readonly string[]): void {
     this.phase = "running";
-    const progress = this.progressView(steps.length > 0 ? [...steps] : ["Put back what this fix changed"]);
+    const progress = this.progressView(
+      steps.length > 0 ? [...steps] : ["Put back what this fix changed"],
+    );
     this.progress = progress;
     progress.status.textContent = "Undoing…";
     this.title.focus();
@@ -442,7 +557,12 @@ export class FixDialog {
       );
   }
 
-  private showResult(result: FixResult, action: FixAction, p: Progress, needsRestart: boolean): void {
+  private showResult(
+    result: FixResult,
+    action: FixAction,
+    p: Progress,
+    needsRestart: boolean,
+  ): void {
     const o = result.outcome;
     this.phase = "result";
     this.progress = null;
@@ -455,7 +575,12 @@ export class FixDialog {
     const close = this.closeButton();
     const undo =
       action === "apply" && result.can_undo && o.entry
-        ? h("button", { type: "button", class: "secondary", id: "fix-undo" }, this.actions.entry(o.entry)?.admin && shield(), h("span", {}, "Undo"))
+        ? h(
+            "button",
+            { type: "button", class: "secondary", id: "fix-undo" },
+            this.actions.entry(o.entry)?.admin && shield(),
+            h("span", {}, "Undo"),
+          )
         : null;
     undo?.addEventListener("click", () => {
       const entry = o.entry;
@@ -465,7 +590,17 @@ export class FixDialog {
     });
     const ranSteps = o.status === "applied" || o.status === "failed";
     const stepsDone = ranSteps
-      ? h("details", { class: "fold fix-done-steps" }, h("summary", {}, chevron(), h("span", {}, action === "undo" ? "What was put back" : "What was done")), p.list)
+      ? h(
+          "details",
+          { class: "fold fix-done-steps" },
+          h(
+            "summary",
+            {},
+            chevron(),
+            h("span", {}, action === "undo" ? "What was put back" : "What was done"),
+          ),
+          p.list,
+        )
       : null;
     replaceChildren(
       this.body,
@@ -482,7 +617,18 @@ export class FixDialog {
         h(
           "details",
           { class: "fold fix-unchanged" },
-          h("summary", {}, chevron(), h("span", {}, unchanged.length === 1 ? "1 other check stayed the same" : `${String(unchanged.length)} other checks stayed the same`)),
+          h(
+            "summary",
+            {},
+            chevron(),
+            h(
+              "span",
+              {},
+              unchanged.length === 1
+                ? "1 other check stayed the same"
+                : `${String(unchanged.length)} other checks stayed the same`,
+            ),
+          ),
           h("ul", { class: "fix-changes", role: "list" }, ...unchanged.map(changeItem)),
         ),
       t.next && h("p", { class: "fix-next" }, t.next),
@@ -506,9 +652,21 @@ export class FixDialog {
         "div",
         { class: "fix-result tone-problem", role: "alert" },
         statusIcon("fail", "result-icon"),
-        h("p", { class: "fix-result-headline", id: "fix-dialog-why" }, err.kind === "busy" ? "Meeting Doctor is busy right now." : "The change couldn't be made."),
+        h(
+          "p",
+          { class: "fix-result-headline", id: "fix-dialog-why" },
+          err.kind === "busy"
+            ? "Meeting Doctor is busy right now."
+            : "The change couldn't be made.",
+        ),
       ),
-      h("p", {}, err.kind === "busy" ? "Wait a few seconds, then try again. The message was:" : "Nothing else was changed. If it happens again, send this message to your help desk:"),
+      h(
+        "p",
+        {},
+        err.kind === "busy"
+          ? "Wait a few seconds, then try again. The message was:"
+          : "Nothing else was changed. If it happens again, send this message to your help desk:",
+      ),
       h("pre", { class: "message" }, err.message),
       this.buttons(close),
     );

@@ -13,7 +13,10 @@ import type { Handlers } from "./screen";
 /** Puts focus back on the element in `container` matching what had it before a re-render. */
 function keepFocus(container: HTMLElement, render: () => void): void {
   const active = document.activeElement;
-  const key = active instanceof HTMLElement && container.contains(active) ? (active.dataset.focusKey ?? null) : null;
+  const key =
+    active instanceof HTMLElement && container.contains(active)
+      ? (active.dataset.focusKey ?? null)
+      : null;
   render();
   if (key === null) return;
   for (const el of container.querySelectorAll<HTMLElement>("[data-focus-key]")) {
@@ -27,7 +30,11 @@ function keepFocus(container: HTMLElement, render: () => void): void {
 /** The fixes of one cause. */
 export class CauseFixesView {
   readonly element: HTMLElement;
-  private shown: { suggestions: FixesState["suggestions"]; error: string | null; last: FixesState["last"] } | null = null;
+  private shown: {
+    suggestions: FixesState["suggestions"];
+    error: string | null;
+    last: FixesState["last"];
+  } | null = null;
 
   constructor(
     private readonly cause: Cause,
@@ -38,7 +45,8 @@ export class CauseFixesView {
 
   update(fixes: FixesState): void {
     const s = this.shown;
-    if (s?.suggestions === fixes.suggestions && s.error === fixes.error && s.last === fixes.last) return;
+    if (s?.suggestions === fixes.suggestions && s.error === fixes.error && s.last === fixes.last)
+      return;
     this.shown = { suggestions: fixes.suggestions, error: fixes.error, last: fixes.last };
     keepFocus(this.element, () => {
       this.render(fixes);
@@ -49,7 +57,13 @@ export class CauseFixesView {
     if (fixes.suggestions === null) {
       replaceChildren(
         this.element,
-        h("p", { class: "fixes-note" }, fixes.error ? `Meeting Doctor couldn't work out which fixes it can make here (${fixes.error}).` : "Looking for fixes Meeting Doctor can make…"),
+        h(
+          "p",
+          { class: "fixes-note" },
+          fixes.error
+            ? `Meeting Doctor couldn't work out which fixes it can make here (${fixes.error}).`
+            : "Looking for fixes Meeting Doctor can make…",
+        ),
       );
       return;
     }
@@ -64,7 +78,13 @@ export class CauseFixesView {
       const titleId = `fix-title-${idPart(this.cause.id)}-${idPart(p.fix.id)}`;
       const button = h(
         "button",
-        { type: "button", class: "secondary fix-it", "data-fix": p.fix.id, "data-focus-key": `fix:${p.fix.id}`, "aria-describedby": p.asks_password ? `${titleId}-admin` : null },
+        {
+          type: "button",
+          class: "secondary fix-it",
+          "data-fix": p.fix.id,
+          "data-focus-key": `fix:${p.fix.id}`,
+          "aria-describedby": p.asks_password ? `${titleId}-admin` : null,
+        },
         p.asks_password && shield(),
         h("span", {}, "Fix it"),
         srOnly(`: ${p.fix.title}`),
@@ -81,8 +101,20 @@ export class CauseFixesView {
           { class: "fix-text" },
           h("p", { class: "fix-title", id: titleId }, p.fix.title),
           h("p", { class: "fix-why" }, p.fix.why),
-          p.asks_password && h("p", { class: "fix-admin", id: `${titleId}-admin` }, shield(), h("span", {}, "Asks for an administrator password")),
-          last && h("p", { class: "fix-last" }, h("strong", {}, "Last try: "), lastTryText(last.outcome, last.action)),
+          p.asks_password &&
+            h(
+              "p",
+              { class: "fix-admin", id: `${titleId}-admin` },
+              shield(),
+              h("span", {}, "Asks for an administrator password"),
+            ),
+          last &&
+            h(
+              "p",
+              { class: "fix-last" },
+              h("strong", {}, "Last try: "),
+              lastTryText(last.outcome, last.action),
+            ),
         ),
         button,
       );
@@ -111,14 +143,28 @@ export class CauseFixesView {
               "ul",
               { class: "unavailable-list" },
               ...unavailable.map((s) =>
-                h("li", { "data-fix": s.preview.fix.id }, h("span", { class: "unavailable-title" }, s.preview.fix.title), ": ", s.preview.reason ?? "It can't be done on this computer."),
+                h(
+                  "li",
+                  { "data-fix": s.preview.fix.id },
+                  h("span", { class: "unavailable-title" }, s.preview.fix.title),
+                  ": ",
+                  s.preview.reason ?? "It can't be done on this computer.",
+                ),
               ),
             ),
           );
     replaceChildren(
       this.element,
-      available.length > 0 && h("h3", { class: "fixes-heading", id: headingId }, available.length === 1 ? "Meeting Doctor can try a fix" : "Meeting Doctor can try these fixes"),
-      available.length > 0 && h("ul", { class: "fix-list", role: "list", "aria-labelledby": headingId }, ...rows),
+      available.length > 0 &&
+        h(
+          "h3",
+          { class: "fixes-heading", id: headingId },
+          available.length === 1
+            ? "Meeting Doctor can try a fix"
+            : "Meeting Doctor can try these fixes",
+        ),
+      available.length > 0 &&
+        h("ul", { class: "fix-list", role: "list", "aria-labelledby": headingId }, ...rows),
       why,
     );
   }
@@ -130,7 +176,12 @@ export class HistoryView {
   private shown: HistoryEntry[] | null = null;
 
   constructor(private readonly handlers: Pick<Handlers, "undoChange">) {
-    this.element = h("section", { id: "fixes", class: "history", "aria-labelledby": "history-heading", hidden: true });
+    this.element = h("section", {
+      id: "fixes",
+      class: "history",
+      "aria-labelledby": "history-heading",
+      hidden: true,
+    });
   }
 
   update(history: HistoryEntry[]): void {
@@ -151,19 +202,41 @@ export class HistoryView {
         "ul",
         { class: "history-list", role: "list" },
         ...history.map((e) => {
-          const undo = e.can_undo ? h("button", { type: "button", class: "secondary undo", "data-entry": e.id, "data-focus-key": `undo:${e.id}` }, e.admin && shield(), h("span", {}, "Undo"), srOnly(`: ${e.title}`)) : null;
+          const undo = e.can_undo
+            ? h(
+                "button",
+                {
+                  type: "button",
+                  class: "secondary undo",
+                  "data-entry": e.id,
+                  "data-focus-key": `undo:${e.id}`,
+                },
+                e.admin && shield(),
+                h("span", {}, "Undo"),
+                srOnly(`: ${e.title}`),
+              )
+            : null;
           undo?.addEventListener("click", () => {
             this.handlers.undoChange(e.id, undo);
           });
           return h(
             "li",
             { class: "history-item", "data-entry": e.id, "data-state": e.state },
-            h("div", { class: "history-text" }, h("p", { class: "history-title" }, e.title), h("p", { class: "history-when" }, historyText(e, now))),
+            h(
+              "div",
+              { class: "history-text" },
+              h("p", { class: "history-title" }, e.title),
+              h("p", { class: "history-when" }, historyText(e, now)),
+            ),
             undo,
           );
         }),
       ),
-      h("p", { class: "hint" }, "Meeting Doctor notes every change before it makes it, so it can be put back."),
+      h(
+        "p",
+        { class: "hint" },
+        "Meeting Doctor notes every change before it makes it, so it can be put back.",
+      ),
     );
   }
 }

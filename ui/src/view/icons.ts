@@ -14,7 +14,10 @@ function svg(name: string, attrs: Record<string, string>): SVGElement {
 function shapes(status: RowStatus): SVGElement[] {
   switch (status) {
     case "pass": // a tick in a filled circle
-      return [svg("circle", { class: "shape", cx: "12", cy: "12", r: "11" }), svg("path", { class: "glyph-stroke", d: "M6.5 12.5l3.5 3.5 7.5-8" })];
+      return [
+        svg("circle", { class: "shape", cx: "12", cy: "12", r: "11" }),
+        svg("path", { class: "glyph-stroke", d: "M6.5 12.5l3.5 3.5 7.5-8" }),
+      ];
     case "warn": // "!" in a filled triangle
       return [
         svg("path", { class: "shape", d: "M12 1.5L23 21.5H1z" }),
@@ -34,9 +37,15 @@ function shapes(status: RowStatus): SVGElement[] {
       ];
     case "skipped":
     case "stopped": // a dash in an outlined circle
-      return [svg("circle", { class: "outline", cx: "12", cy: "12", r: "10" }), svg("path", { class: "line", d: "M7.5 12h9" })];
+      return [
+        svg("circle", { class: "outline", cx: "12", cy: "12", r: "10" }),
+        svg("path", { class: "line", d: "M7.5 12h9" }),
+      ];
     case "pending": // a ring with a moving arc
-      return [svg("circle", { class: "track", cx: "12", cy: "12", r: "9" }), svg("path", { class: "arc", d: "M12 3a9 9 0 0 1 9 9" })];
+      return [
+        svg("circle", { class: "track", cx: "12", cy: "12", r: "9" }),
+        svg("path", { class: "arc", d: "M12 3a9 9 0 0 1 9 9" }),
+      ];
   }
 }
 
@@ -55,15 +64,34 @@ export function statusIcon(status: RowStatus, extraClass = ""): SVGElement {
 
 /** A chevron for disclosure buttons; CSS turns it when expanded. */
 export function chevron(): SVGElement {
-  const el = svg("svg", { class: "chevron", viewBox: "0 0 16 16", width: "16", height: "16", "aria-hidden": "true", focusable: "false" });
+  const el = svg("svg", {
+    class: "chevron",
+    viewBox: "0 0 16 16",
+    width: "16",
+    height: "16",
+    "aria-hidden": "true",
+    focusable: "false",
+  });
   el.appendChild(svg("path", { d: "M6 3.5L10.5 8 6 12.5" }));
   return el;
 }
 
 /** A shield: this button asks for an administrator password. */
 export function shield(extraClass = ""): SVGElement {
-  const el = svg("svg", { class: `shield${extraClass ? " " + extraClass : ""}`, viewBox: "0 0 24 24", width: "20", height: "20", "aria-hidden": "true", focusable: "false" });
-  el.appendChild(svg("path", { class: "shield-body", d: "M12 2l8 3v6.5c0 5-3.4 9.2-8 10.5-4.6-1.3-8-5.5-8-10.5V5z" }));
+  const el = svg("svg", {
+    class: `shield${extraClass ? " " + extraClass : ""}`,
+    viewBox: "0 0 24 24",
+    width: "20",
+    height: "20",
+    "aria-hidden": "true",
+    focusable: "false",
+  });
+  el.appendChild(
+    svg("path", {
+      class: "shield-body",
+      d: "M12 2l8 3v6.5c0 5-3.4 9.2-8 10.5-4.6-1.3-8-5.5-8-10.5V5z",
+    }),
+  );
   el.appendChild(svg("path", { class: "shield-mark", d: "M12 5.2v13.6" }));
   return el;
 }

@@ -13,7 +13,13 @@ import { CauseFixesView, HistoryView } from "./fixes";
 import { statusIcon } from "./icons";
 import type { Handlers, Screen, Timing } from "./screen";
 
-const TONE_ICON: Record<Tone, RowStatus> = { problem: "fail", warning: "warn", ok: "pass", unknown: "unknown", stopped: "stopped" };
+const TONE_ICON: Record<Tone, RowStatus> = {
+  problem: "fail",
+  warning: "warn",
+  ok: "pass",
+  unknown: "unknown",
+  stopped: "stopped",
+};
 
 interface RunningParts {
   stage: HTMLParagraphElement;
@@ -86,7 +92,13 @@ export class RunScreen implements Screen {
     this.causeFixes = [];
     this.history = null;
     const title = state.baseline ? "Checking this network" : "Checking your connection";
-    replaceChildren(this.top, h("h1", { tabindex: "-1" }, title), stage, progress, h("div", { class: "actions" }, cancel));
+    replaceChildren(
+      this.top,
+      h("h1", { tabindex: "-1" }, title),
+      stage,
+      progress,
+      h("div", { class: "actions" }, cancel),
+    );
   }
 
   private updateRunning(p: RunningParts, state: State, timing: Timing): void {
@@ -112,7 +124,13 @@ export class RunScreen implements Screen {
 
     // Comparing needs a full run to compare with.
     const canCompare = state.report !== null && !state.report.run.cancelled;
-    const other = canCompare ? h("button", { type: "button", class: "secondary", id: "other-network" }, "Test on another network") : null;
+    const other = canCompare
+      ? h(
+          "button",
+          { type: "button", class: "secondary", id: "other-network" },
+          "Test on another network",
+        )
+      : null;
     other?.addEventListener("click", () => {
       this.handlers.testOtherNetwork();
     });
@@ -135,7 +153,11 @@ export class RunScreen implements Screen {
       outcomeBlock(o),
       o.lead && h("p", { class: "lead" }, o.lead),
       o.codeLine && h("p", { class: "code-line" }, o.codeLine),
-      ...diagnosisParts(o, state.report?.diagnosis.error_code ?? null, { rowIds, showChecks, fixSlot }),
+      ...diagnosisParts(o, state.report?.diagnosis.error_code ?? null, {
+        rowIds,
+        showChecks,
+        fixSlot,
+      }),
       o.next.length > 0 && h("h2", { class: "next-heading" }, "What to do next"),
       o.next.length > 0 && h("ol", { class: "next" }, ...o.next.map((s) => h("li", {}, s))),
       o.unknownNote && h("p", { class: "unknown-note" }, o.unknownNote),
@@ -148,7 +170,11 @@ export class RunScreen implements Screen {
 
   /** Save report… and Copy for a technician, with what they contain said up front. */
   private shareSection(): HTMLElement {
-    const include = h("input", { type: "checkbox", id: "include-names", "aria-describedby": "share-hint" });
+    const include = h("input", {
+      type: "checkbox",
+      id: "include-names",
+      "aria-describedby": "share-hint",
+    });
     const saved = h("p", { class: "save-result", role: "status", id: "save-result" });
     const save = h("button", { type: "button", class: "secondary", id: "save" }, "Save report…");
     save.addEventListener("click", () => {
@@ -162,8 +188,18 @@ export class RunScreen implements Screen {
     });
 
     const copied = h("p", { class: "copy-result", hidden: true });
-    const manual = h("textarea", { class: "manual-copy", readonly: true, rows: "8", "aria-label": "Report for a technician", hidden: true });
-    const copy = h("button", { type: "button", class: "secondary", id: "copy" }, "Copy for a technician");
+    const manual = h("textarea", {
+      class: "manual-copy",
+      readonly: true,
+      rows: "8",
+      "aria-label": "Report for a technician",
+      hidden: true,
+    });
+    const copy = h(
+      "button",
+      { type: "button", class: "secondary", id: "copy" },
+      "Copy for a technician",
+    );
     copy.addEventListener("click", () => {
       void this.handlers.copy().then(({ ok, text }) => {
         copied.hidden = false;
@@ -174,7 +210,9 @@ export class RunScreen implements Screen {
           manual.value = "";
           return;
         }
-        copied.textContent = ok ? "Copied. Paste it into an email or chat to your help desk." : "Couldn't copy by itself. Select the text below and copy it.";
+        copied.textContent = ok
+          ? "Copied. Paste it into an email or chat to your help desk."
+          : "Couldn't copy by itself. Select the text below and copy it.";
         manual.hidden = ok;
         if (!ok) {
           manual.value = text;
@@ -188,7 +226,12 @@ export class RunScreen implements Screen {
       { class: "share", "aria-labelledby": "share-heading" },
       h("h2", { id: "share-heading" }, "Share the results"),
       h("div", { id: "report-actions", class: "actions" }, save, copy),
-      h("div", { class: "check-field" }, include, h("label", { for: "include-names" }, "Include names and addresses")),
+      h(
+        "div",
+        { class: "check-field" },
+        include,
+        h("label", { for: "include-names" }, "Include names and addresses"),
+      ),
       h(
         "p",
         { class: "hint", id: "share-hint" },

@@ -13,7 +13,11 @@ export class StartScreen implements Screen {
   private readonly previewList: HTMLUListElement;
 
   constructor(state: State, handlers: Handlers) {
-    this.button = h("button", { type: "button", class: "primary big", id: "start" }, "Check my connection");
+    this.button = h(
+      "button",
+      { type: "button", class: "primary big", id: "start" },
+      "Check my connection",
+    );
     this.button.addEventListener("click", () => {
       handlers.start();
     });
@@ -29,20 +33,33 @@ export class StartScreen implements Screen {
     });
 
     this.previewList = h("ul", { class: "preview-list" });
-    this.preview = h("details", { class: "preview", hidden: true }, h("summary", {}, "What does it check?"), this.previewList);
+    this.preview = h(
+      "details",
+      { class: "preview", hidden: true },
+      h("summary", {}, "What does it check?"),
+      this.previewList,
+    );
 
     this.element = h(
       "div",
       { class: "screen start" },
       h("h1", { tabindex: "-1" }, "Meeting Doctor"),
-      h("p", { class: "lead" }, "Find out why Zoom can't connect. It takes a few seconds and changes nothing on this computer."),
+      h(
+        "p",
+        { class: "lead" },
+        "Find out why Zoom can't connect. It takes a few seconds and changes nothing on this computer.",
+      ),
       h("div", { class: "actions" }, this.button),
       h(
         "div",
         { class: "field" },
         h("label", { for: "error-code" }, "Which error do you see? (optional)"),
         this.select,
-        h("p", { class: "hint", id: "error-code-hint" }, "Zoom shows it in its message, for example “Error code 104103”."),
+        h(
+          "p",
+          { class: "hint", id: "error-code-hint" },
+          "Zoom shows it in its message, for example “Error code 104103”.",
+        ),
       ),
       this.preview,
     );
@@ -52,10 +69,14 @@ export class StartScreen implements Screen {
   update(state: State): void {
     const plan = state.overview?.checks ?? [];
     this.preview.hidden = plan.length === 0;
-    const groups = groupRows(plan.map((c) => ({ ...c, status: "pending" as const, finding: null })));
+    const groups = groupRows(
+      plan.map((c) => ({ ...c, status: "pending" as const, finding: null })),
+    );
     replaceChildren(
       this.previewList,
-      ...groups.map((g) => h("li", {}, `${GROUP_LABEL[g.group]}: ${g.rows.map((r) => r.title).join(", ")}`)),
+      ...groups.map((g) =>
+        h("li", {}, `${GROUP_LABEL[g.group]}: ${g.rows.map((r) => r.title).join(", ")}`),
+      ),
     );
   }
 

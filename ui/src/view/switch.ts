@@ -11,11 +11,24 @@ export class SwitchScreen implements Screen {
   private readonly note: HTMLParagraphElement = h("p", { class: "switch-note", id: "switch-note" });
 
   constructor(state: State, handlers: Handlers) {
-    this.check = h("button", { type: "button", class: "primary big", id: "check-other", "aria-describedby": "switch-how switch-note" }, "Check this network");
+    this.check = h(
+      "button",
+      {
+        type: "button",
+        class: "primary big",
+        id: "check-other",
+        "aria-describedby": "switch-how switch-note",
+      },
+      "Check this network",
+    );
     this.check.addEventListener("click", () => {
       handlers.start();
     });
-    const cancel = h("button", { type: "button", class: "secondary", id: "cancel-other" }, "Cancel");
+    const cancel = h(
+      "button",
+      { type: "button", class: "secondary", id: "cancel-other" },
+      "Cancel",
+    );
     cancel.addEventListener("click", () => {
       handlers.keepFirstNetwork();
     });
@@ -23,8 +36,16 @@ export class SwitchScreen implements Screen {
       "div",
       { class: "screen switch" },
       h("h1", { tabindex: "-1" }, "Test on another network"),
-      h("p", { class: "lead", id: "switch-how" }, "Connect to another network — your phone's hotspot works — then press Check this network."),
-      h("p", {}, "The results from the first network are kept, so the two can be compared. Nothing is changed on this computer."),
+      h(
+        "p",
+        { class: "lead", id: "switch-how" },
+        "Connect to another network — your phone's hotspot works — then press Check this network.",
+      ),
+      h(
+        "p",
+        {},
+        "The results from the first network are kept, so the two can be compared. Nothing is changed on this computer.",
+      ),
       this.note,
       h("div", { class: "actions" }, this.check, cancel),
       h("p", { class: "hint" }, "Cancel goes back to the first network's results."),
@@ -34,7 +55,12 @@ export class SwitchScreen implements Screen {
 
   update(state: State): void {
     this.note.hidden = !state.secondStopped;
-    replaceChildren(this.note, state.secondStopped ? "The check on this network was stopped before it finished. Press Check this network when you're connected." : "");
+    replaceChildren(
+      this.note,
+      state.secondStopped
+        ? "The check on this network was stopped before it finished. Press Check this network when you're connected."
+        : "",
+    );
   }
 
   focusTarget(): HTMLElement {

@@ -12,8 +12,34 @@
 /* eslint-disable @typescript-eslint/only-throw-error */
 
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { Finding, FixEvent, FixResult, Format, HistoryEntry, IpcError, OutcomeStatus, Report, RunEvent } from "../../src/bindings";
-import { OVERVIEW, PLAN, PREVIEWS, SCENARIOS, SCENARIO_CAUSES, comparison, diagnosis, fixResult, historyEntry, outcome, report, startedEvents, stepResults, suggestions, type ScenarioName } from "../fixtures";
+import type {
+  Finding,
+  FixEvent,
+  FixResult,
+  Format,
+  HistoryEntry,
+  IpcError,
+  OutcomeStatus,
+  Report,
+  RunEvent,
+} from "../../src/bindings";
+import {
+  OVERVIEW,
+  PLAN,
+  PREVIEWS,
+  SCENARIOS,
+  SCENARIO_CAUSES,
+  comparison,
+  diagnosis,
+  fixResult,
+  historyEntry,
+  outcome,
+  report,
+  startedEvents,
+  stepResults,
+  suggestions,
+  type ScenarioName,
+} from "../fixtures";
 
 export interface MockConfig {
   scenario: ScenarioName;
@@ -132,7 +158,11 @@ async function startCheck(args: Record<string, unknown>): Promise<Report> {
     while (!run.cancelled && finished.length < all.length) await sleep(60_000);
     internals.runCallback(id, { index, end: true });
     const checks = run.cancelled ? finished : SCENARIOS[scenario];
-    const r = report(checks, { cancelled: run.cancelled }, diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[scenario], code));
+    const r = report(
+      checks,
+      { cancelled: run.cancelled },
+      diagnosis(run.cancelled ? [] : SCENARIO_CAUSES[scenario], code),
+    );
     r.generated_at = generatedAt;
     if (code !== null) r.error_code = code;
     if (!run.cancelled) lastReport = r;
@@ -144,7 +174,13 @@ async function startCheck(args: Record<string, unknown>): Promise<Report> {
 
 /** A stand-in for the engine's Markdown report. */
 function markdownOf(r: Report, format: Format, redact: boolean): string {
-  const lines = [`# Meeting Doctor report (${format}${redact ? ", names and addresses removed" : ""})`, "", `**${r.diagnosis.headline}**`, "", `- Time: ${r.generated_at}`];
+  const lines = [
+    `# Meeting Doctor report (${format}${redact ? ", names and addresses removed" : ""})`,
+    "",
+    `**${r.diagnosis.headline}**`,
+    "",
+    `- Time: ${r.generated_at}`,
+  ];
   for (const c of r.diagnosis.causes) lines.push(`- Cause: ${c.id} — ${c.summary}`);
   for (const f of r.checks) lines.push(`- ${f.status.toUpperCase()} ${f.id}: ${f.summary}`);
   return lines.join("\n") + "\n";
@@ -178,8 +214,12 @@ const fixError = (message: string) => wire<IpcError>({ kind: "fix", message });
 async function applyFix(args: Record<string, unknown>): Promise<FixResult> {
   const id = String(args.id);
   const preview = PREVIEWS[id] as (typeof PREVIEWS)[string] | undefined;
-  if (!preview) throw fixError(`There is no fix called "${id}"; only the fixes Meeting Doctor lists can be made.`);
-  if (args.confirmed !== id) throw fixError(`${preview.fix.title} was not confirmed, so nothing was changed`);
+  if (!preview)
+    throw fixError(
+      `There is no fix called "${id}"; only the fixes Meeting Doctor lists can be made.`,
+    );
+  if (args.confirmed !== id)
+    throw fixError(`${preview.fix.title} was not confirmed, so nothing was changed`);
   const send = channelOf(args);
   const step = config.fixStepMs ?? 120;
   fixing = { cancelled: false, wake: () => undefined };
@@ -192,8 +232,11 @@ async function applyFix(args: Record<string, unknown>): Promise<FixResult> {
       if (me.cancelled) return wire(fixResult(outcome(preview, "cancelled")));
     }
     const status = config.fixStatus ?? "applied";
-    if (status !== "applied" && status !== "failed") return wire(fixResult(outcome(preview, status)));
-    const o = outcome(preview, status, lastReport?.checks ?? [], { entry: `20251122062500-${id}-3f2a` });
+    if (status !== "applied" && status !== "failed")
+      return wire(fixResult(outcome(preview, status)));
+    const o = outcome(preview, status, lastReport?.checks ?? [], {
+      entry: `20251122062500-${id}-3f2a`,
+    });
     // A fix made with administrator rights reports its steps at the end.
     if (!preview.asks_password) {
       for (const s of stepResults(preview, status === "failed" ? preview.steps.length - 1 : null)) {
@@ -225,8 +268,14 @@ async function undoFix(args: Record<string, unknown>): Promise<FixResult> {
     send({ event: "waiting_for_approval", timeout_s: 120 });
     await wait(config.approvalMs ?? 400);
   }
-  history = history.map((e) => (e.id === entry.id ? { ...e, state: "undone", can_undo: false } : e));
-  const result = fixResult({ ...outcome(preview, "applied", [], { entry: entry.id }), steps: [], verification: null }, "undo", false);
+  history = history.map((e) =>
+    e.id === entry.id ? { ...e, state: "undone", can_undo: false } : e,
+  );
+  const result = fixResult(
+    { ...outcome(preview, "applied", [], { entry: entry.id }), steps: [], verification: null },
+    "undo",
+    false,
+  );
   lastReport?.fixes_applied.push(result.record);
   return wire(result);
 }
@@ -243,7 +292,11 @@ mockIPC(async (cmd, args) => {
     case "render_report": {
       await wait(5);
       if (config.renderError) throw wire(config.renderError);
-      const { report: r, format, redact } = args as { report: Report; format: Format; redact: boolean };
+      const {
+        report: r,
+        format,
+        redact,
+      } = args as { report: Report; format: Format; redact: boolean };
       return config.markdown ?? markdownOf(r, format, redact);
     }
     case "technician_report": {
@@ -257,7 +310,10 @@ mockIPC(async (cmd, args) => {
       if (config.saveError) throw wire(config.saveError);
       const { report: r, format } = args as { report: Report; format: Format };
       const stamp = r.generated_at.replace(/\D/g, "").slice(0, 14);
-      return config.savePath ?? `/home/anna/Downloads/meeting-doctor-report-${stamp}.${format === "markdown" ? "md" : format}`;
+      return (
+        config.savePath ??
+        `/home/anna/Downloads/meeting-doctor-report-${stamp}.${format === "markdown" ? "md" : format}`
+      );
     }
     case "compare_reports": {
       await wait(5);
@@ -297,7 +353,13 @@ mockIPC(async (cmd, args) => {
       await wait(5);
       const id = String((args as Record<string, unknown>).id);
       const p = PREVIEWS[id];
-      return ["#!/bin/sh", `# Meeting Doctor: ${p.fix.title}. Run as root (sudo sh this-file).`, "set -e", ...p.steps.map((s) => s.detail), ""].join("\n");
+      return [
+        "#!/bin/sh",
+        `# Meeting Doctor: ${p.fix.title}. Run as root (sudo sh this-file).`,
+        "set -e",
+        ...p.steps.map((s) => s.detail),
+        "",
+      ].join("\n");
     }
     default:
       throw wire<IpcError>({ kind: "internal", message: `unknown command ${cmd}` });

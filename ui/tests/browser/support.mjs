@@ -26,7 +26,14 @@ async function appCsp() {
   }
 }
 
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".png": "image/png", ".ico": "image/x-icon" };
+const TYPES = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".ico": "image/x-icon",
+};
 
 export async function serveDist() {
   try {
@@ -51,7 +58,11 @@ export async function serveDist() {
     }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "content-security-policy": csp, "cache-control": "no-store" });
+      res.writeHead(200, {
+        "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
+        "content-security-policy": csp,
+        "cache-control": "no-store",
+      });
       res.end(body);
     } catch {
       res.writeHead(404).end();
@@ -60,7 +71,10 @@ export async function serveDist() {
   await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${String(port)}/`, close: () => new Promise((r) => server.close(() => r(undefined))) };
+  return {
+    url: `http://127.0.0.1:${String(port)}/`,
+    close: () => new Promise((r) => server.close(() => r(undefined))),
+  };
 }
 
 /** tests/browser/harness.ts as one classic script (IIFE) for addInitScript. */
@@ -73,7 +87,12 @@ export async function bundleHarness() {
       write: false,
       minify: false,
       emptyOutDir: false,
-      lib: { entry: path.join(UI, "tests/browser/harness.ts"), formats: ["iife"], name: "mdHarness", fileName: "harness" },
+      lib: {
+        entry: path.join(UI, "tests/browser/harness.ts"),
+        formats: ["iife"],
+        name: "mdHarness",
+        fileName: "harness",
+      },
     },
   });
   const result = Array.isArray(out) ? out[0] : out;
@@ -85,7 +104,15 @@ export async function bundleHarness() {
 export function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }
 
@@ -103,7 +130,8 @@ export async function openApp(browser, base, harness, mock, options = {}) {
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
-    if (m.type() === "error" || m.type() === "warning") problems.push(`console ${m.type()}: ${m.text()}`);
+    if (m.type() === "error" || m.type() === "warning")
+      problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${String(e)}`));
   if (options.clock) await page.clock.install();
@@ -130,8 +158,18 @@ export async function axe(page) {
   // evaluate() is not subject to the page's CSP, unlike an injected <script>.
   await page.evaluate(axeSource);
   return page.evaluate(async () => {
-    const r = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5) }));
+    const r = await window.axe.run(document, {
+      runOnly: {
+        type: "tag",
+        values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+      },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(" ")).slice(0, 5),
+    }));
   });
 }
 
@@ -141,5 +179,7 @@ export function serious(violations) {
 
 /** True when the page scrolls sideways. */
 export function overflowsSideways(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+  return page.evaluate(
+    () => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1,
+  );
 }

@@ -5,7 +5,16 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Format, Report, RunEvent } from "../../src/bindings";
 import type { Backend } from "../../src/backend";
 import { createApp } from "../../src/app";
-import { OVERVIEW, SCENARIOS, comparison, finding, findings, report, scenarioReport, startedEvents } from "../fixtures";
+import {
+  OVERVIEW,
+  SCENARIOS,
+  comparison,
+  finding,
+  findings,
+  report,
+  scenarioReport,
+  startedEvents,
+} from "../fixtures";
 // What the engine's redactor makes of the report below (crates/core/tests/render.rs writes it).
 import ENGINE_COPY from "../../../crates/core/tests/snapshots/leaky.technician.md?raw";
 
@@ -27,7 +36,16 @@ interface Controlled {
 }
 
 /** A backend with nothing to fix and no history. */
-const NO_FIXES: Pick<Backend, "fixSuggestions" | "previewFix" | "applyFix" | "cancelFix" | "undoFix" | "fixHistory" | "fixScript"> = {
+const NO_FIXES: Pick<
+  Backend,
+  | "fixSuggestions"
+  | "previewFix"
+  | "applyFix"
+  | "cancelFix"
+  | "undoFix"
+  | "fixHistory"
+  | "fixScript"
+> = {
   fixSuggestions: () => Promise.resolve([]),
   previewFix: () => Promise.reject(new Error("unused")),
   applyFix: () => Promise.reject(new Error("unused")),
@@ -41,8 +59,19 @@ function controlled(): Controlled {
   let onEvent: (e: RunEvent) => void = () => undefined;
   let resolve: (r: Report) => void = () => undefined;
   let reject: (e: unknown) => void = () => undefined;
-  const calls: Controlled["calls"] = { start: [], cancel: 0, render: [], technician: [], save: [], compare: [] };
-  const answers: Controlled["answers"] = { render: "# Meeting Doctor report\n", technician: "# Meeting Doctor report\n", save: "/home/anna/Downloads/meeting-doctor-report-20251122061900.html" };
+  const calls: Controlled["calls"] = {
+    start: [],
+    cancel: 0,
+    render: [],
+    technician: [],
+    save: [],
+    compare: [],
+  };
+  const answers: Controlled["answers"] = {
+    render: "# Meeting Doctor report\n",
+    technician: "# Meeting Doctor report\n",
+    save: "/home/anna/Downloads/meeting-doctor-report-20251122061900.html",
+  };
   // Tauri rejects with the plain IpcError object, not an Error.
   // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
   const answer = (a: unknown) => (typeof a === "string" ? Promise.resolve(a) : Promise.reject(a));
@@ -65,7 +94,9 @@ function controlled(): Controlled {
       },
       compareReports: (before, after) => {
         calls.compare.push({ before, after });
-        return Promise.resolve(comparison(before, after, ["Wi-Fi (Office)", "Wi-Fi (Anna's phone)"]));
+        return Promise.resolve(
+          comparison(before, after, ["Wi-Fi (Office)", "Wi-Fi (Anna's phone)"]),
+        );
       },
       overview: () => Promise.resolve(OVERVIEW),
       startCheck: (code, cb) => {
@@ -99,14 +130,49 @@ const PROXY = "http://alice:hunter2@proxy.corp.example:8080";
 const PAC = "http://wpad.corp.example/proxy.pac?auth=abc123";
 const LEAKY = report(
   findings({
-    captive_portal: finding("captive_portal", "fail", "This network wants you to sign in on a web page first (login.hotel.example).", `GET http://captive.example/generate_204 → HTTP 302; redirected to ${PORTAL}`),
-    proxy: finding("proxy", "warn", `Web traffic goes through a proxy (${PROXY}) and a script (${PAC}).`, `{"pac_url":"${PAC}","http":"alice:hunter2@proxy.corp.example:8080"} (HTTPS_PROXY_PASSWORD=envs3cret)`),
-    vpn: finding("vpn", "warn", "Zoom's traffic leaves by eth0:fe80::1c2:3ff:fe4:5, next to fe80::1%eth0.", "gateway lladdr a4:83:e7:12:34:56"),
-    network_type: finding("network_type", "warn", "Connected by Wi-Fi (Alice's iPhone); access point A4-83-E7-12-34-56.", "interface wlan0 (a4:83:e7:12:34:56)"),
+    captive_portal: finding(
+      "captive_portal",
+      "fail",
+      "This network wants you to sign in on a web page first (login.hotel.example).",
+      `GET http://captive.example/generate_204 → HTTP 302; redirected to ${PORTAL}`,
+    ),
+    proxy: finding(
+      "proxy",
+      "warn",
+      `Web traffic goes through a proxy (${PROXY}) and a script (${PAC}).`,
+      `{"pac_url":"${PAC}","http":"alice:hunter2@proxy.corp.example:8080"} (HTTPS_PROXY_PASSWORD=envs3cret)`,
+    ),
+    vpn: finding(
+      "vpn",
+      "warn",
+      "Zoom's traffic leaves by eth0:fe80::1c2:3ff:fe4:5, next to fe80::1%eth0.",
+      "gateway lladdr a4:83:e7:12:34:56",
+    ),
+    network_type: finding(
+      "network_type",
+      "warn",
+      "Connected by Wi-Fi (Alice's iPhone); access point A4-83-E7-12-34-56.",
+      "interface wlan0 (a4:83:e7:12:34:56)",
+    ),
   }),
 );
 /** None of these may reach the clipboard (lower case). */
-const LEAKS = ["envs3cret", "hunter2", "s3cr3t", "token=", "abc123", "auth=", "alice:", "mac=aa", "fe80::1", "a4:83:e7:12:34:56", "a4-83-e7-12-34-56", "aa:bb:cc:dd:ee:ff", "alice's iphone", "anna"];
+const LEAKS = [
+  "envs3cret",
+  "hunter2",
+  "s3cr3t",
+  "token=",
+  "abc123",
+  "auth=",
+  "alice:",
+  "mac=aa",
+  "fe80::1",
+  "a4:83:e7:12:34:56",
+  "a4-83-e7-12-34-56",
+  "aa:bb:cc:dd:ee:ff",
+  "alice's iphone",
+  "anna",
+];
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 const $ = (sel: string) => document.querySelector(sel);
@@ -132,13 +198,17 @@ describe("app", () => {
     button("#start")?.click();
     expect($("h1")?.textContent).toBe("Checking your connection");
     expect(document.activeElement).toBe(button("#cancel"));
-    expect(document.querySelectorAll(".check[data-status=pending]")).toHaveLength(OVERVIEW.checks.length);
+    expect(document.querySelectorAll(".check[data-status=pending]")).toHaveLength(
+      OVERVIEW.checks.length,
+    );
     for (const e of startedEvents()) c.emit(e);
     c.emit({ event: "finished", finding: SCENARIOS.blocked[0] });
     expect($(".check[data-id=internet]")?.getAttribute("data-status")).toBe("pass");
     c.finish(scenarioReport("blocked"));
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe('Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").');
+    expect($("[role=alert] h1")?.textContent).toBe(
+      'Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").',
+    );
     expect(document.activeElement).toBe(button("#again"));
     expect($("#fixes")?.hasAttribute("hidden")).toBe(true);
   });
@@ -154,7 +224,9 @@ describe("app", () => {
     c.finish(report(SCENARIOS.healthy));
     await flush();
     expect(document.activeElement).toBe(details);
-    expect($("[role=status] h1")?.textContent).toBe("Everything Zoom needs works on this computer and network.");
+    expect($("[role=status] h1")?.textContent).toBe(
+      "Everything Zoom needs works on this computer and network.",
+    );
   });
 
   it("announces the stage after 1 s and step n of m after 10 s, not every event", async () => {
@@ -191,7 +263,9 @@ describe("app", () => {
     c.finish(report([SCENARIOS.healthy[0]], { cancelled: true }));
     await flush();
     expect($("h1")?.textContent).toBe("The check was stopped before it finished.");
-    expect(document.querySelectorAll(".check[data-status=stopped]")).toHaveLength(OVERVIEW.checks.length - 1);
+    expect(document.querySelectorAll(".check[data-status=stopped]")).toHaveLength(
+      OVERVIEW.checks.length - 1,
+    );
   });
 
   it("sends only real codes; 'Another code' stays in the UI", async () => {
@@ -286,7 +360,9 @@ describe("app", () => {
     await new Promise((r) => setTimeout(r, 80));
     expect(c.calls.technician).toHaveLength(2); // prepared ahead, then asked again at the click
     expect(copied).toEqual([]);
-    expect($(".copy-result")?.textContent).toBe("Couldn't prepare the details for a technician. Please try again.");
+    expect($(".copy-result")?.textContent).toBe(
+      "Couldn't prepare the details for a technician. Please try again.",
+    );
     expect($("#announcer")?.textContent).toBe("Couldn't prepare the details for a technician.");
     const manual = document.querySelector<HTMLTextAreaElement>(".manual-copy");
     expect(manual?.hidden).toBe(true);
@@ -306,17 +382,29 @@ describe("app", () => {
     button("#start")?.click();
     c.finish(scenarioReport("filtered"));
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe("This network's name lookup blocks Zoom (zoom.us).");
-    expect($(".top-cause .explanation")?.textContent).toMatch(/^The network's DNS answers Zoom's names/);
+    expect($("[role=alert] h1")?.textContent).toBe(
+      "This network's name lookup blocks Zoom (zoom.us).",
+    );
+    expect($(".top-cause .explanation")?.textContent).toMatch(
+      /^The network's DNS answers Zoom's names/,
+    );
     expect($(".first-step h3")?.textContent).toBe("Ask the network administrator");
-    expect($(".first-step .step-how")?.textContent).toBe("Send them the administrator note from the report (Copy for a technician).");
+    expect($(".first-step .step-how")?.textContent).toBe(
+      "Send them the administrator note from the report (Copy for a technician).",
+    );
     expect($(".first-step details")?.hasAttribute("open")).toBe(false);
-    expect($(".first-step details p")?.textContent).toBe("How to tell it worked: The administrator confirms Zoom is allowed, and the checks pass.");
+    expect($(".first-step details p")?.textContent).toBe(
+      "How to tell it worked: The administrator confirms Zoom is allowed, and the checks pass.",
+    );
     // "Show the checks": the evidence rows are marked, and the first takes focus.
     button(".top-cause .show-checks")?.click();
-    expect([...document.querySelectorAll(".check.related")].map((e) => e.getAttribute("data-id"))).toEqual(["dns.system", "dns.reference"]);
+    expect(
+      [...document.querySelectorAll(".check.related")].map((e) => e.getAttribute("data-id")),
+    ).toEqual(["dns.system", "dns.reference"]);
     expect(document.activeElement).toBe($(".check[data-id='dns.system']"));
-    expect($(".check[data-id='dns.system'] .related-tag")?.textContent).toBe("Related to the cause above");
+    expect($(".check[data-id='dns.system'] .related-tag")?.textContent).toBe(
+      "Related to the cause above",
+    );
   });
 
   it("saves the report as HTML, names left out unless the box is ticked, and says where", async () => {
@@ -329,19 +417,28 @@ describe("app", () => {
     button("#save")?.click();
     await flush();
     expect(c.calls.save).toEqual([{ format: "html", redact: true }]);
-    expect($("#save-result")?.textContent).toBe("Saved to /home/anna/Downloads/meeting-doctor-report-20251122061900.html");
+    expect($("#save-result")?.textContent).toBe(
+      "Saved to /home/anna/Downloads/meeting-doctor-report-20251122061900.html",
+    );
     expect($("#save-result")?.getAttribute("role")).toBe("status");
 
     const box = document.querySelector<HTMLInputElement>("#include-names");
     if (!box) throw new Error("no checkbox");
     box.click();
-    c.answers.save = { kind: "save", message: "Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)" };
+    c.answers.save = {
+      kind: "save",
+      message: "Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)",
+    };
     button("#save")?.click();
     await flush();
     expect(c.calls.save[1]).toEqual({ format: "html", redact: false });
-    expect($("#save-result")?.textContent).toBe("Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)");
+    expect($("#save-result")?.textContent).toBe(
+      "Couldn't save the report in /home/anna/Downloads: Permission denied (os error 13)",
+    );
     // The report stays on screen.
-    expect($("[role=alert] h1")?.textContent).toMatch(/^Something on this network opens Zoom's secure connection/);
+    expect($("[role=alert] h1")?.textContent).toMatch(
+      /^Something on this network opens Zoom's secure connection/,
+    );
     expect($("#again")).not.toBeNull();
   });
 
@@ -355,7 +452,9 @@ describe("app", () => {
     await flush();
     button("#other-network")?.click();
     expect($("h1")?.textContent).toBe("Test on another network");
-    expect($(".lead")?.textContent).toBe("Connect to another network — your phone's hotspot works — then press Check this network.");
+    expect($(".lead")?.textContent).toBe(
+      "Connect to another network — your phone's hotspot works — then press Check this network.",
+    );
     expect(document.activeElement).toBe(button("#check-other"));
 
     // Cancel goes back to the first results, focus on the button that led away.
@@ -376,11 +475,18 @@ describe("app", () => {
     expect($(".compare .outcome h1")?.textContent).toBe(
       "Wi-Fi (Office) blocks Zoom: it works on Wi-Fi (Anna's phone).",
     );
-    expect([...document.querySelectorAll(".network h2")].map((e) => e.textContent)).toEqual(["First network: Wi-Fi (Office)", "Second network: Wi-Fi (Anna's phone)"]);
-    expect($(".change[data-id='dns.system'] .change-line > [aria-hidden]")?.textContent).toBe("Finding Zoom's servers (this computer's DNS): Problem → OK");
+    expect([...document.querySelectorAll(".network h2")].map((e) => e.textContent)).toEqual([
+      "First network: Wi-Fi (Office)",
+      "Second network: Wi-Fi (Anna's phone)",
+    ]);
+    expect($(".change[data-id='dns.system'] .change-line > [aria-hidden]")?.textContent).toBe(
+      "Finding Zoom's servers (this computer's DNS): Problem → OK",
+    );
     expect(document.activeElement).toBe(button("#start-over"));
     await new Promise((r) => setTimeout(r, 80));
-    expect($("#announcer")?.textContent).toMatch(/^Compared the two networks\. Wi-Fi \(Office\) blocks Zoom: it works on Wi-Fi \(Anna.s phone\)\. This computer is fine\./);
+    expect($("#announcer")?.textContent).toMatch(
+      /^Compared the two networks\. Wi-Fi \(Office\) blocks Zoom: it works on Wi-Fi \(Anna.s phone\)\. This computer is fine\./,
+    );
 
     button("#start-over")?.click();
     expect($("h1")?.textContent).toBe("Meeting Doctor");
@@ -419,7 +525,9 @@ describe("app", () => {
     };
     createApp(root, backend);
     await flush();
-    expect($("[role=alert] h1")?.textContent).toBe("Meeting Doctor can't use the settings file it was started with.");
+    expect($("[role=alert] h1")?.textContent).toBe(
+      "Meeting Doctor can't use the settings file it was started with.",
+    );
     expect($(".message")?.textContent).toBe("lab.toml:3: expected a table");
   });
 });

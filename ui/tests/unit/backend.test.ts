@@ -5,7 +5,20 @@ import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { FixEvent, RunEvent } from "../../src/bindings";
 import { isIpcError, tauriBackend, toIpcError } from "../../src/backend";
-import { ENTRY_ID, OVERVIEW, PREVIEWS, SCENARIOS, comparison, fixResult, historyEntry, outcome, report, scenarioReport, startedEvents, suggestions } from "../fixtures";
+import {
+  ENTRY_ID,
+  OVERVIEW,
+  PREVIEWS,
+  SCENARIOS,
+  comparison,
+  fixResult,
+  historyEntry,
+  outcome,
+  report,
+  scenarioReport,
+  startedEvents,
+  suggestions,
+} from "../fixtures";
 
 interface TauriInternals {
   runCallback(id: number, data: unknown): void;
@@ -35,7 +48,8 @@ describe("tauriBackend", () => {
       if (cmd !== "start_check") return null;
       args = payload as Record<string, unknown>;
       const id = channelId(args.onEvent);
-      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals })
+        .__TAURI_INTERNALS__;
       const events = startedEvents().slice(0, 3);
       // deliver index 2, then 0, then 1: the Channel reorders them
       for (const i of [2, 0, 1]) internals.runCallback(id, { index: i, message: events[i] });
@@ -44,7 +58,11 @@ describe("tauriBackend", () => {
     const r = await tauriBackend.startCheck("104103", (e) => got.push(e));
     expect(args.errorCode).toBe("104103");
     expect(r.checks).toHaveLength(SCENARIOS.healthy.length);
-    expect(got.map((e) => (e.event === "started" ? e.id : ""))).toEqual(["internet", "captive_portal", "latency"]);
+    expect(got.map((e) => (e.event === "started" ? e.id : ""))).toEqual([
+      "internet",
+      "captive_portal",
+      "latency",
+    ]);
   });
 
   it("rejects with the IpcError as sent", async () => {
@@ -53,18 +71,27 @@ describe("tauriBackend", () => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error
       throw { kind: "busy", message: "A check is already running." };
     });
-    await expect(tauriBackend.startCheck(null, () => undefined)).rejects.toEqual({ kind: "busy", message: "A check is already running." });
+    await expect(tauriBackend.startCheck(null, () => undefined)).rejects.toEqual({
+      kind: "busy",
+      message: "A check is already running.",
+    });
   });
 
   it("renders and saves a report with its format and redaction", async () => {
     const seen: { cmd: string; args: unknown }[] = [];
     mockIPC((cmd, args) => {
       seen.push({ cmd, args });
-      return cmd === "render_report" ? "# Meeting Doctor report\n" : "/home/anna/Downloads/meeting-doctor-report-20251122061900.html";
+      return cmd === "render_report"
+        ? "# Meeting Doctor report\n"
+        : "/home/anna/Downloads/meeting-doctor-report-20251122061900.html";
     });
     const r = scenarioReport("blocked");
-    await expect(tauriBackend.renderReport(r, "markdown", true)).resolves.toBe("# Meeting Doctor report\n");
-    await expect(tauriBackend.saveReport(r, "html", false)).resolves.toMatch(/Downloads\/meeting-doctor-report-\d+\.html$/);
+    await expect(tauriBackend.renderReport(r, "markdown", true)).resolves.toBe(
+      "# Meeting Doctor report\n",
+    );
+    await expect(tauriBackend.saveReport(r, "html", false)).resolves.toMatch(
+      /Downloads\/meeting-doctor-report-\d+\.html$/,
+    );
     expect(seen).toEqual([
       { cmd: "render_report", args: { report: r, format: "markdown", redact: true } },
       { cmd: "save_report", args: { report: r, format: "html", redact: false } },
@@ -85,9 +112,15 @@ describe("tauriBackend", () => {
   it("a save error keeps its kind", async () => {
     mockIPC(() => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error
-      throw { kind: "save", message: "Couldn't save the report in /home/anna/Downloads: No space left on device (os error 28)" };
+      throw {
+        kind: "save",
+        message:
+          "Couldn't save the report in /home/anna/Downloads: No space left on device (os error 28)",
+      };
     });
-    const e: unknown = await tauriBackend.saveReport(scenarioReport("healthy"), "html", true).catch((x: unknown) => x);
+    const e: unknown = await tauriBackend
+      .saveReport(scenarioReport("healthy"), "html", true)
+      .catch((x: unknown) => x);
     expect(isIpcError(e)).toBe(true);
     expect(toIpcError(e).kind).toBe("save");
   });
@@ -151,13 +184,27 @@ describe("fixes over IPC", () => {
       const args = payload as Record<string, unknown>;
       seen.push({ cmd, args });
       if (cmd === "cancel_fix") return true;
-      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals }).__TAURI_INTERNALS__;
+      const internals = (window as unknown as { __TAURI_INTERNALS__: TauriInternals })
+        .__TAURI_INTERNALS__;
       const id = channelId(args.onEvent);
-      internals.runCallback(id, { index: 0, message: { event: "waiting_for_approval", timeout_s: 120 } });
-      internals.runCallback(id, { index: 1, message: { event: "verifying", checks: ["udp.3478"] } });
-      return cmd === "apply_fix" ? fixResult(o) : fixResult(outcome(PREVIEWS["firewall.allow_zoom"], "applied"), "undo");
+      internals.runCallback(id, {
+        index: 0,
+        message: { event: "waiting_for_approval", timeout_s: 120 },
+      });
+      internals.runCallback(id, {
+        index: 1,
+        message: { event: "verifying", checks: ["udp.3478"] },
+      });
+      return cmd === "apply_fix"
+        ? fixResult(o)
+        : fixResult(outcome(PREVIEWS["firewall.allow_zoom"], "applied"), "undo");
     });
-    const r = await tauriBackend.applyFix("firewall.allow_zoom", "firewall.allow_zoom", "d".repeat(64), (e) => got.push(e));
+    const r = await tauriBackend.applyFix(
+      "firewall.allow_zoom",
+      "firewall.allow_zoom",
+      "d".repeat(64),
+      (e) => got.push(e),
+    );
     expect(r.outcome.verification?.helped).toBe(true);
     expect(seen[0].cmd).toBe("apply_fix");
     expect(seen[0].args.id).toBe("firewall.allow_zoom");
@@ -166,7 +213,10 @@ describe("fixes over IPC", () => {
     expect(got.map((e) => e.event)).toEqual(["waiting_for_approval", "verifying"]);
     await expect(tauriBackend.cancelFix()).resolves.toBe(true);
     const u = await tauriBackend.undoFix(ENTRY_ID, () => undefined);
-    expect(u.record).toMatchObject({ action: "undo", title: "Undo: Let Zoom through this computer's firewall" });
+    expect(u.record).toMatchObject({
+      action: "undo",
+      title: "Undo: Let Zoom through this computer's firewall",
+    });
     expect(seen[2].cmd).toBe("undo_fix");
     expect(seen[2].args.entry).toBe(ENTRY_ID);
   });
@@ -174,7 +224,11 @@ describe("fixes over IPC", () => {
   it("a fix error keeps its kind", async () => {
     mockIPC(() => {
       // eslint-disable-next-line @typescript-eslint/only-throw-error
-      throw { kind: "fix", message: 'There is no fix called "rm -rf /"; only the fixes Meeting Doctor lists can be made.' };
+      throw {
+        kind: "fix",
+        message:
+          'There is no fix called "rm -rf /"; only the fixes Meeting Doctor lists can be made.',
+      };
     });
     const e: unknown = await tauriBackend.previewFix("rm -rf /").catch((x: unknown) => x);
     expect(isIpcError(e)).toBe(true);

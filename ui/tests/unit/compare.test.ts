@@ -7,14 +7,24 @@ describe("comparison text", () => {
   const hotspot = scenarioReport("healthy");
 
   it("leads with the engine's meaning; the first network blocks Zoom", () => {
-    const v = comparisonView(comparison(office, hotspot, ["Wi-Fi (Office)", "Wi-Fi (Anna's phone)"]), office, hotspot);
+    const v = comparisonView(
+      comparison(office, hotspot, ["Wi-Fi (Office)", "Wi-Fi (Anna's phone)"]),
+      office,
+      hotspot,
+    );
     expect(v.tone).toBe("warning");
     expect(v.headline).toBe("Wi-Fi (Office) blocks Zoom: it works on Wi-Fi (Anna's phone).");
-    expect(v.advice).toMatch(/^This computer is fine\. Ask whoever runs Wi-Fi \(Office\) to allow Zoom/);
+    expect(v.advice).toMatch(
+      /^This computer is fine\. Ask whoever runs Wi-Fi \(Office\) to allow Zoom/,
+    );
   });
 
   it("names each network, or calls it the first and second", () => {
-    const named = comparisonView(comparison(office, hotspot, ["Wi-Fi (Office)", null]), office, hotspot);
+    const named = comparisonView(
+      comparison(office, hotspot, ["Wi-Fi (Office)", null]),
+      office,
+      hotspot,
+    );
     expect(named.networks.map((n) => [n.label, n.name])).toEqual([
       ["First network", "Wi-Fi (Office)"],
       ["Second network", null],
@@ -31,13 +41,19 @@ describe("comparison text", () => {
       'Something on this network opens Zoom\'s secure connection (re-signed by "Contoso Inspection CA").',
       "Some of Zoom's ports are blocked (8801); Zoom can fall back to port 443.",
     ]);
-    expect(v.networks[0].alsoNoticed).toEqual(["Audio and video can't use their fast route (UDP) here; Zoom falls back to a slower one."]);
+    expect(v.networks[0].alsoNoticed).toEqual([
+      "Audio and video can't use their fast route (UDP) here; Zoom falls back to a slower one.",
+    ]);
     expect(v.networks[1].problems).toEqual([]);
   });
 
   it("falls back to plain words for a cause only known by its id", () => {
     const c = comparison(office, hotspot);
-    const v = comparisonView({ ...c, before: { ...c.before, causes: ["zoom_blocked"] } }, office, hotspot);
+    const v = comparisonView(
+      { ...c, before: { ...c.before, causes: ["zoom_blocked"] } },
+      office,
+      hotspot,
+    );
     expect(v.networks[0].problems).toEqual(["The network blocks Zoom's connections."]);
   });
 
@@ -51,7 +67,9 @@ describe("comparison text", () => {
       "Steadiness of the connection (jitter): Couldn't check → OK",
     ]);
     expect(v.changes[0].beforeSummary).toMatch(/^Zoom never answered on port 8801/);
-    expect(changeText({ title: "Internet connection", before: "pass", after: "skipped" })).toBe("Internet connection: OK → Skipped");
+    expect(changeText({ title: "Internet connection", before: "pass", after: "skipped" })).toBe(
+      "Internet connection: OK → Skipped",
+    );
   });
 
   it("the same problem on both networks points at this computer", () => {

@@ -3,10 +3,27 @@
 // with the administrator wait, the result before → after, Undo, history.
 
 import { beforeEach, describe, expect, it } from "vitest";
-import type { FixEvent, FixResult, HistoryEntry, Preview, Report, Suggestion } from "../../src/bindings";
+import type {
+  FixEvent,
+  FixResult,
+  HistoryEntry,
+  Preview,
+  Report,
+  Suggestion,
+} from "../../src/bindings";
 import type { Backend } from "../../src/backend";
 import { createApp, type App } from "../../src/app";
-import { ENTRY_ID, OVERVIEW, PREVIEWS, SCENARIOS, fixResult, historyEntry, outcome, scenarioReport, suggestions } from "../fixtures";
+import {
+  ENTRY_ID,
+  OVERVIEW,
+  PREVIEWS,
+  SCENARIOS,
+  fixResult,
+  historyEntry,
+  outcome,
+  scenarioReport,
+  suggestions,
+} from "../fixtures";
 
 interface Pending<T> {
   resolve(v: T): void;
@@ -17,7 +34,11 @@ interface Fake {
   backend: Backend;
   calls: { cmd: string; args: unknown[] }[];
   /** What fix_suggestions and fix_history answer. */
-  answers: { suggestions: Suggestion[]; history: HistoryEntry[]; preview: Record<string, Preview | { kind: string; message: string }> };
+  answers: {
+    suggestions: Suggestion[];
+    history: HistoryEntry[];
+    preview: Record<string, Preview | { kind: string; message: string }>;
+  };
   /** The running apply or undo: its events and its end. */
   running: { onEvent: (e: FixEvent) => void; end: Pending<FixResult> } | null;
   finishCheck(r: Report): void;
@@ -76,7 +97,9 @@ function fake(): Fake {
       },
       fixScript: (id) => {
         f.calls.push({ cmd: "fix_script", args: [id] });
-        return Promise.resolve(`#!/bin/sh\n# ${id}\nufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom\n`);
+        return Promise.resolve(
+          `#!/bin/sh\n# ${id}\nufw allow out proto tcp to any port 443,8801:8802 comment meeting-doctor-zoom\n`,
+        );
       },
     },
   };
@@ -88,7 +111,9 @@ const $ = (sel: string) => document.querySelector<HTMLElement>(sel);
 const $$ = (sel: string) => [...document.querySelectorAll<HTMLElement>(sel)];
 const called = (f: Fake, cmd: string) => f.calls.filter((c) => c.cmd === cmd);
 const key = (k: string, shift = false) => {
-  (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent("keydown", { key: k, shiftKey: shift, bubbles: true, cancelable: true }));
+  (document.activeElement ?? document.body).dispatchEvent(
+    new KeyboardEvent("keydown", { key: k, shiftKey: shift, bubbles: true, cancelable: true }),
+  );
 };
 
 let root: HTMLElement;
@@ -98,7 +123,10 @@ beforeEach(() => {
 });
 
 /** The app on the Done screen of `scenario`, its fixes listed. */
-async function doneWith(scenario: "blocked" | "dns" | "offline" | "healthy", copy?: (t: string) => Promise<boolean>): Promise<{ f: Fake; app: App }> {
+async function doneWith(
+  scenario: "blocked" | "dns" | "offline" | "healthy",
+  copy?: (t: string) => Promise<boolean>,
+): Promise<{ f: Fake; app: App }> {
   const f = fake();
   const r = scenarioReport(scenario);
   f.answers.suggestions = suggestions(r.diagnosis.causes);
@@ -120,14 +148,22 @@ describe("fixes on the Done screen", () => {
     expect(block?.querySelector("h3")?.textContent).toBe("Meeting Doctor can try a fix");
     const buttons = $$(".top-cause .fix-it");
     expect(buttons.map((b) => b.dataset.fix)).toEqual(["dns.flush"]);
-    expect(buttons[0].textContent).toBe("Fix it: Clear the list of remembered addresses (DNS cache)");
+    expect(buttons[0].textContent).toBe(
+      "Fix it: Clear the list of remembered addresses (DNS cache)",
+    );
     expect(buttons[0].querySelector(".shield")).not.toBeNull();
-    expect(block?.querySelector(".fix-admin")?.textContent).toBe("Asks for an administrator password");
+    expect(block?.querySelector(".fix-admin")?.textContent).toBe(
+      "Asks for an administrator password",
+    );
     // Not possible here: no button, the reason under Details.
     expect($(".fix-it[data-fix='dns.use_public']")).toBeNull();
     const why = block?.querySelector("details.fixes-unavailable");
-    expect(why?.querySelector("summary")?.textContent).toBe("Details: 1 more fix isn't possible here");
-    expect(why?.querySelector("li")?.textContent).toBe("Use public DNS servers: The network connection in use is not known.");
+    expect(why?.querySelector("summary")?.textContent).toBe(
+      "Details: 1 more fix isn't possible here",
+    );
+    expect(why?.querySelector("li")?.textContent).toBe(
+      "Use public DNS servers: The network connection in use is not known.",
+    );
     // The history is empty: its section stays hidden.
     expect($("#fixes")?.hidden).toBe(true);
   });
@@ -135,7 +171,9 @@ describe("fixes on the Done screen", () => {
   it("a cause whose only fix can't be made here says so without a button", async () => {
     await doneWith("offline");
     expect($$(".fix-it")).toHaveLength(0);
-    expect($(".cause-fixes summary")?.textContent).toBe("Details: why Meeting Doctor can't fix this here");
+    expect($(".cause-fixes summary")?.textContent).toBe(
+      "Details: why Meeting Doctor can't fix this here",
+    );
   });
 
   it("a run without fixes asks for none", async () => {
@@ -155,16 +193,27 @@ describe("the fix dialog", () => {
     fixIt?.click();
     const dialog = $("[role=dialog]");
     expect(dialog?.getAttribute("aria-modal")).toBe("true");
-    expect(document.getElementById(dialog?.getAttribute("aria-labelledby") ?? "")?.textContent).toBe("Let Zoom through this computer's firewall");
+    expect(
+      document.getElementById(dialog?.getAttribute("aria-labelledby") ?? "")?.textContent,
+    ).toBe("Let Zoom through this computer's firewall");
     expect(document.activeElement).toBe($("#fix-dialog-title"));
     expect($("main")?.hasAttribute("inert")).toBe(true);
     await flush();
     expect(called(f, "preview_fix")[0].args).toEqual(["firewall.allow_zoom"]);
-    expect(document.getElementById(dialog?.getAttribute("aria-describedby") ?? "")?.textContent).toBe("The firewall on this computer blocks the ports Zoom needs.");
-    expect($$(".fix-steps li").map((l) => l.textContent)).toEqual(["Let Zoom's connections out through the firewall", "Let Zoom's sound and video out through the firewall"]);
-    expect($(".dialog .fix-admin")?.textContent).toBe("Your computer will ask for an administrator password.");
+    expect(
+      document.getElementById(dialog?.getAttribute("aria-describedby") ?? "")?.textContent,
+    ).toBe("The firewall on this computer blocks the ports Zoom needs.");
+    expect($$(".fix-steps li").map((l) => l.textContent)).toEqual([
+      "Let Zoom's connections out through the firewall",
+      "Let Zoom's sound and video out through the firewall",
+    ]);
+    expect($(".dialog .fix-admin")?.textContent).toBe(
+      "Your computer will ask for an administrator password.",
+    );
     expect($(".fix-undo")?.textContent).toMatch(/^Undo removes the rules/);
-    expect($(".fix-effects")?.textContent).toBe("The firewall stays on; only Zoom's traffic is let through.");
+    expect($(".fix-effects")?.textContent).toBe(
+      "The firewall stays on; only Zoom's traffic is let through.",
+    );
     expect($$(".fix-commands code").map((c) => c.textContent)).toHaveLength(2);
     expect($(".fix-details")?.hasAttribute("open")).toBe(false);
     const confirm = $("#fix-confirm");
@@ -209,7 +258,11 @@ describe("the fix dialog", () => {
     await flush();
     $("#fix-confirm")?.click();
     // The yes names the fix, and the digest of the plan shown goes with it.
-    expect(called(f, "apply_fix")[0].args).toEqual(["firewall.allow_zoom", "firewall.allow_zoom", PREVIEWS["firewall.allow_zoom"].digest]);
+    expect(called(f, "apply_fix")[0].args).toEqual([
+      "firewall.allow_zoom",
+      "firewall.allow_zoom",
+      PREVIEWS["firewall.allow_zoom"].digest,
+    ]);
     expect(document.activeElement).toBe($("#fix-dialog-title"));
     expect($(".fix-status")?.textContent).toBe("Working on it…");
     expect($$(".fix-step").map((s) => s.dataset.state)).toEqual(["running", "waiting"]);
@@ -233,7 +286,10 @@ describe("the fix dialog", () => {
 
     // (The person typed the password after all.)
     const o = outcome(PREVIEWS["firewall.allow_zoom"], "applied", SCENARIOS.blocked);
-    run.onEvent({ event: "verifying", checks: ["tcp.443", "tcp.8801", "tcp.8802", "udp.3478", "udp.3479"] });
+    run.onEvent({
+      event: "verifying",
+      checks: ["tcp.443", "tcp.8801", "tcp.8802", "udp.3478", "udp.3479"],
+    });
     expect($(".fix-status")?.textContent).toBe("Done. Checking whether it helped…");
     expect($(".fix-status")?.hidden).toBe(false);
     key("Escape"); // nothing to stop now
@@ -243,7 +299,9 @@ describe("the fix dialog", () => {
     run.end.resolve(result);
     await flush();
     await flush();
-    expect($(".fix-result-headline")?.textContent).toBe("Done, and it worked: what failed before passes now.");
+    expect($(".fix-result-headline")?.textContent).toBe(
+      "Done, and it worked: what failed before passes now.",
+    );
     expect($(".fix-result")?.getAttribute("role")).toBeNull();
     // What changed leads; what stayed the same is one click below.
     expect($$(".fix-changes:not(.fix-unchanged *) .fix-change").map((c) => c.textContent)).toEqual([
@@ -255,20 +313,29 @@ describe("the fix dialog", () => {
     expect(document.activeElement).toBe($("#fix-close"));
     // The report on screen (saved, copied) now includes it.
     expect(app.state.report?.fixes_applied).toEqual([result.record]);
-    expect($(".fix[data-fix='firewall.allow_zoom'] .fix-last")?.textContent).toBe("Last try: Done, and it worked: what failed before passes now.");
+    expect($(".fix[data-fix='firewall.allow_zoom'] .fix-last")?.textContent).toBe(
+      "Last try: Done, and it worked: what failed before passes now.",
+    );
     expect(called(f, "fix_history").length).toBeGreaterThanOrEqual(2);
     expect($("#fixes")?.hidden).toBe(false);
     expect($(".history-title")?.textContent).toBe("Let Zoom through this computer's firewall");
 
     $("#fix-undo")?.click();
     expect(called(f, "undo_fix")[0].args).toEqual([ENTRY_ID]);
-    expect($("#fix-dialog-title")?.textContent).toBe("Undo: Let Zoom through this computer's firewall");
-    expect($$(".fix-step .step-text").map((s) => s.textContent)).toEqual(["Remove the TCP rule Meeting Doctor added", "Remove the UDP rule Meeting Doctor added"]);
+    expect($("#fix-dialog-title")?.textContent).toBe(
+      "Undo: Let Zoom through this computer's firewall",
+    );
+    expect($$(".fix-step .step-text").map((s) => s.textContent)).toEqual([
+      "Remove the TCP rule Meeting Doctor added",
+      "Remove the UDP rule Meeting Doctor added",
+    ]);
     f.answers.history = [historyEntry(PREVIEWS["firewall.allow_zoom"], "undone")];
     f.running?.end.resolve(fixResult(outcome(PREVIEWS["firewall.allow_zoom"], "applied"), "undo"));
     await flush();
     await flush();
-    expect($(".fix-result-headline")?.textContent).toBe("Undone. What this fix changed is back as it was.");
+    expect($(".fix-result-headline")?.textContent).toBe(
+      "Undone. What this fix changed is back as it was.",
+    );
     expect($("#fix-undo")).toBeNull();
     expect(app.state.report?.fixes_applied).toHaveLength(2);
     $("#fix-close")?.click();
@@ -293,7 +360,9 @@ describe("the fix dialog", () => {
     f.running?.end.resolve(fixResult(outcome(PREVIEWS["dns.flush"], "declined")));
     await flush();
     await flush();
-    expect($(".fix-result-headline")?.textContent).toBe("Nothing was changed: the administrator password wasn't given.");
+    expect($(".fix-result-headline")?.textContent).toBe(
+      "Nothing was changed: the administrator password wasn't given.",
+    );
     expect($(".fix-next")?.textContent).toMatch(/ask your help desk to make this change/);
     expect($("#fix-undo")).toBeNull();
     expect($$(".fix-change")).toHaveLength(0);
@@ -302,7 +371,9 @@ describe("the fix dialog", () => {
     await flush();
     await flush();
     expect(copied[0]).toMatch(/^#!\/bin\/sh/);
-    expect($("#script-result")?.textContent).toMatch(/^Copied\. Paste it into an administrator shell/);
+    expect($("#script-result")?.textContent).toMatch(
+      /^Copied\. Paste it into an administrator shell/,
+    );
   });
 
   it("a failed step is an alert, with Undo for what was done", async () => {
@@ -324,7 +395,11 @@ describe("the fix dialog", () => {
 
   it("an error from the backend is shown in the dialog, not as a dead end", async () => {
     const { f } = await doneWith("dns");
-    f.answers.preview["dns.flush"] = { kind: "fix", message: "cannot read the journal /root/.local/share/meeting-doctor/journal.jsonl: Permission denied" };
+    f.answers.preview["dns.flush"] = {
+      kind: "fix",
+      message:
+        "cannot read the journal /root/.local/share/meeting-doctor/journal.jsonl: Permission denied",
+    };
     $(".fix-it")?.click();
     await flush();
     expect($("[role=dialog] [role=alert]")?.textContent).toBe("The change couldn't be made.");
@@ -334,7 +409,10 @@ describe("the fix dialog", () => {
 
   it("Undo in the history undoes that change by its entry id", async () => {
     const f = fake();
-    f.answers.history = [historyEntry(PREVIEWS["firewall.allow_zoom"]), historyEntry(PREVIEWS["dns.flush"], "applied", "20251122062000-dns.flush-0001")];
+    f.answers.history = [
+      historyEntry(PREVIEWS["firewall.allow_zoom"]),
+      historyEntry(PREVIEWS["dns.flush"], "applied", "20251122062000-dns.flush-0001"),
+    ];
     createApp(root, f.backend);
     await flush();
     $("#start")?.click();
@@ -345,7 +423,9 @@ describe("the fix dialog", () => {
     expect($("#history-heading")?.textContent).toBe("Changes made");
     // Only the change with something to undo has a button.
     const undo = $$(".history .undo");
-    expect(undo.map((b) => b.textContent)).toEqual(["Undo: Let Zoom through this computer's firewall"]);
+    expect(undo.map((b) => b.textContent)).toEqual([
+      "Undo: Let Zoom through this computer's firewall",
+    ]);
     undo[0].click();
     expect(called(f, "undo_fix")[0].args).toEqual([ENTRY_ID]);
     expect($("[role=dialog]")).not.toBeNull();
