@@ -4,7 +4,7 @@
 # paths only Windows takes, with the Windows standard library (the run's
 # deadline with Winsock sockets, socket error numbers, clean child
 # environments from the Windows folder, the journal, paths, every parser).
-# The Windows CLI meets the namespace lab in crates/cli/tests/cli_windows.rs.
+# The Windows CLI meets the namespace lab in crates/cli/tests/it/windows.rs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/windows-env.sh

@@ -1,7 +1,7 @@
 //! Output to a reader that goes away (`meeting-doctor profile | head -1`):
 //! the command ends quietly, with its normal exit code, and no panic
 //! ("failed printing to stdout") on stderr. The Windows build is held to
-//! the same in `cli_windows.rs`.
+//! the same in `windows.rs`.
 
 use std::io::Read;
 use std::process::{Command, Stdio};

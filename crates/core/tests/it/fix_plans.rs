@@ -2,7 +2,7 @@
 //! argv (program, arguments, environment) of each step, for user folders
 //! with spaces and non-ASCII names; the reasons a fix cannot be done; the
 //! undo built from the settings saved before the change; and the safety
-//! rules (DESIGN.md "Safety rules for fixes") checked over every plan of
+//! rules (ARCHITECTURE.md, "The administrator boundary") checked over every plan of
 //! many environments.
 
 use std::collections::BTreeSet;

@@ -10,7 +10,6 @@
 
 // nftables, namespaces and Linux processes: Linux only (other systems build this file empty).
 #![cfg(target_os = "linux")]
-#![cfg(target_os = "linux")]
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::{symlink, PermissionsExt};

@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-mod common;
-use common::{code, text, Home};
+use crate::common::{code, text, Home};
 
 /// The journal entries (`meeting-doctor journal --json`).
 fn entries(h: &Home) -> Vec<Value> {

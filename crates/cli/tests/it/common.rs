@@ -1,6 +1,5 @@
 //! What the CLI tests share: the binary, a temp home with a fake Zoom
 //! cache and a data folder for the journal, and output helpers.
-#![allow(dead_code)] // each test binary uses its own part
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -16,8 +16,7 @@ use md_lab::netns::{start_lab_in, NetNs};
 use md_lab::LabConfig;
 use serde_json::Value;
 
-mod common;
-use common::{bin, code, text, Home};
+use crate::common::{bin, code, text, Home};
 
 #[test]
 fn without_a_terminal_or_yes_a_fix_is_refused_and_nothing_changes() {

@@ -1,0 +1,15 @@
+//! The engine's integration tests, in one binary (one link, not seven):
+//! fix plans as data, real fixes and undo in namespaces, the probes and the
+//! proxy against the loopback lab, the Linux readers in namespaces, the
+//! renderings against snapshots, and the runner's deadline.
+//!
+//! The parser fuzz tests are their own binary (`--test fuzz`), run longer
+//! with `MD_FUZZ_SECS`.
+
+mod fix_plans;
+mod fix_real;
+mod lab_probes;
+mod linux_readers;
+mod proxy_lab;
+mod render;
+mod runner;
