@@ -6,7 +6,7 @@
 //! `fixes_applied`, so saved and copied reports say what was tried.
 
 use std::future::Future;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use meeting_doctor_core::fixes::fixer::FixEvent;
@@ -22,6 +22,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::{AppState, ErrorKind, IpcError};
+use meeting_doctor_core::activity::{Running, Work};
 
 /// How a fix or an undo ended, and what was added to the report.
 #[derive(Debug, Clone, PartialEq, Serialize, TS)]
@@ -63,12 +64,10 @@ struct Cached {
     pinned: bool,
 }
 
-/// The fixer (built on first use, read again after a change) and the
-/// running fix, if any.
+/// The fixer (built on first use, read again after a change).
 #[derive(Debug, Default)]
 pub struct FixState {
     fixer: tokio::sync::Mutex<Option<Cached>>,
-    running: Mutex<Option<CancellationToken>>,
 }
 
 impl FixState {
@@ -80,7 +79,6 @@ impl FixState {
                 stale: false,
                 pinned: true,
             })),
-            running: Mutex::new(None),
         }
     }
 
@@ -108,53 +106,20 @@ impl FixState {
             c.stale = true;
         }
     }
-
-    pub(crate) fn running(&self) -> MutexGuard<'_, Option<CancellationToken>> {
-        self.running.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// Stops waiting for the administrator prompt (or stops the checks
-    /// after a fix). False when no fix is running.
-    pub fn cancel(&self) -> bool {
-        match self.running().as_ref() {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
-    }
-}
-
-/// Clears the running fix when it ends, however it ends.
-pub(crate) struct FixSlot<'a>(&'a FixState);
-
-impl Drop for FixSlot<'_> {
-    fn drop(&mut self) {
-        *self.0.running() = None;
-    }
 }
 
 impl AppState {
     /// Marks a fix as running; refused while a check or another fix runs.
-    fn begin_fix(&self) -> Result<(FixSlot<'_>, CancellationToken), IpcError> {
-        if self.running().is_some() {
-            return Err(IpcError::new(
-                ErrorKind::Busy,
-                "A check is running; wait for it to finish before making a change.",
-            ));
-        }
-        let mut running = self.fixes.running();
-        if running.is_some() {
-            return Err(IpcError::new(
-                ErrorKind::Busy,
-                "Another change is being made; wait for it to finish.",
-            ));
-        }
-        let token = CancellationToken::new();
-        *running = Some(token.clone());
-        drop(running);
-        Ok((FixSlot(&self.fixes), token))
+    fn begin_fix(&self) -> Result<(Running<'_>, CancellationToken), IpcError> {
+        let running = self.begin(Work::Fix)?;
+        let token = running.token();
+        Ok((running, token))
+    }
+
+    /// Stops waiting for the administrator prompt (or stops the checks
+    /// after a fix). False when no fix is running.
+    pub fn cancel_fix(&self) -> bool {
+        self.activity.cancel(Work::Fix)
     }
 }
 
@@ -331,7 +296,7 @@ pub async fn apply_fix(
 
 #[tauri::command]
 pub fn cancel_fix(state: State<'_, AppState>) -> bool {
-    state.fixes.cancel()
+    state.cancel_fix()
 }
 
 #[tauri::command]
@@ -687,11 +652,11 @@ mod tests {
         let state = AppState::with_fixer(None, linux_fixer(home.path(), Arc::new(Replay::new())));
         let (slot, token) = state.begin_fix().unwrap();
         assert_eq!(state.begin_fix().err().unwrap().kind, ErrorKind::Busy);
-        assert!(state.fixes.cancel());
+        assert!(state.cancel_fix());
         assert!(token.is_cancelled());
         drop(slot);
-        assert!(!state.fixes.cancel(), "nothing runs once it ended");
-        *state.running() = Some(CancellationToken::new());
+        assert!(!state.cancel_fix(), "nothing runs once it ended");
+        let _check = state.begin(Work::Check).unwrap();
         assert_eq!(state.begin_fix().err().unwrap().kind, ErrorKind::Busy);
     }
 }

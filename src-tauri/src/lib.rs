@@ -32,11 +32,12 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
 
+use meeting_doctor_core::activity::{Activity, Running, Work};
 use meeting_doctor_core::compare::{self, Comparison};
 use meeting_doctor_core::diagnosis::clean_code;
 use meeting_doctor_core::render::{self, Format};
 use meeting_doctor_core::report::Overview;
-use meeting_doctor_core::{CancellationToken, Plan, Profile, Report, RunEvent, RunOptions};
+use meeting_doctor_core::{Plan, Profile, Report, RunEvent, RunOptions};
 use tauri::ipc::Channel;
 use tauri::webview::PageLoadEvent;
 use tauri::{Manager, State};
@@ -54,7 +55,8 @@ pub struct AppState {
     /// `--profile FILE`, if given (None: the built-in profile).
     profile_path: Option<PathBuf>,
     profile: Mutex<Result<Arc<Profile>, IpcError>>,
-    running: Mutex<Option<CancellationToken>>,
+    /// The check or the fix that runs now (never both).
+    activity: Activity,
     /// The last check that ran to the end: fixes are suggested for its
     /// diagnosis and recorded in its `fixes_applied`.
     last: Mutex<Option<Report>>,
@@ -73,7 +75,7 @@ impl AppState {
         AppState {
             profile: Mutex::new(load(profile_path.as_ref())),
             profile_path,
-            running: Mutex::new(None),
+            activity: Activity::default(),
             last: Mutex::new(None),
             fixes: fixes::FixState::default(),
         }
@@ -124,18 +126,11 @@ impl AppState {
         profile.clone()
     }
 
-    fn running(&self) -> std::sync::MutexGuard<'_, Option<CancellationToken>> {
-        // A panic while holding the lock leaves plain data behind: keep going.
-        self.running.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// Clears the running token when a check ends, however it ends.
-struct RunSlot<'a>(&'a AppState);
-
-impl Drop for RunSlot<'_> {
-    fn drop(&mut self) {
-        *self.0.running() = None;
+    /// Takes the one slot for `work`; Busy while anything else runs.
+    fn begin(&self, work: Work) -> Result<Running<'_>, IpcError> {
+        self.activity
+            .begin(work)
+            .map_err(|busy| IpcError::new(ErrorKind::Busy, busy.message()))
     }
 }
 
@@ -152,25 +147,8 @@ async fn start_check(
     on_event: Channel<RunEvent>,
 ) -> Result<Report, IpcError> {
     let profile = state.profile()?;
-    let cancel = {
-        if state.fixes.running().is_some() {
-            return Err(IpcError::new(
-                ErrorKind::Busy,
-                "A change is being made; check again once it is done.",
-            ));
-        }
-        let mut running = state.running();
-        if running.is_some() {
-            return Err(IpcError::new(
-                ErrorKind::Busy,
-                "A check is already running.",
-            ));
-        }
-        let token = CancellationToken::new();
-        *running = Some(token.clone());
-        token
-    };
-    let _slot = RunSlot(&state);
+    let running = state.begin(Work::Check)?;
+    let cancel = running.token();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     // Beside the run, not a task of its own: the checks may keep the
     // runtime's workers busy (a stuck socket), and every event must still
@@ -299,13 +277,7 @@ fn compare_reports(before: Report, after: Report) -> Comparison {
 
 #[tauri::command]
 fn cancel_check(state: State<'_, AppState>) -> bool {
-    match state.running().as_ref() {
-        Some(token) => {
-            token.cancel();
-            true
-        }
-        None => false,
-    }
+    state.activity.cancel(Work::Check)
 }
 
 /// `--profile FILE` or `--profile=FILE` from the command line, like the CLI.

@@ -7,6 +7,12 @@ export type Status = "pass" | "warn" | "fail" | "unknown" | "skipped";
 
 export type Group = "Internet" | "ZoomServers" | "Dns" | "SecurityAndProxy" | "ThisComputer";
 
+export type CauseId = "offline" | "captive_portal" | "dns_failure" | "dns_filtered" | "zoom_blocked" | "signaling_ports_blocked" | "udp_blocked" | "proxy_interference" | "tls_interception" | "clock_skew" | "vpn_interference" | "local_firewall" | "security_software" | "zoom_outage" | "zoom_client_problem" | "poor_connection";
+
+export type FixId = "zoom.quit" | "dns.flush" | "clock.sync" | "zoom.clear_cache" | "firewall.allow_zoom" | "proxy.disable" | "dns.use_public" | "network.stack_reset";
+
+export type StepId = "sign_in_portal" | "restart_router" | "try_hotspot" | "use_ethernet" | "move_closer" | "turn_off_vpn" | "sip_alg" | "browser_client" | "new_local_user" | "reinstall_zoom" | "update_zoom" | "pause_security_test" | "ask_admin" | "proxy_sign_in" | "check_status_page" | "set_time_auto" | "quit_zoom_fully" | "restart_computer" | "contact_isp";
+
 export type Finding = { 
 /**
  * Stable check id (`tcp.443`, `dns.system`, …): part of the contract.
@@ -51,13 +57,13 @@ export type AppInfo = { name: string, version: string, };
 
 export type ProfileInfo = { name: string, source: string, };
 
-export type Step = { id: string, title: string, why: string, how: string, worked_if: string, };
+export type Step = { id: StepId, title: string, why: string, how: string, worked_if: string, };
 
 export type Cause = { 
 /**
  * Stable id (`offline`, `dns_filtered`…): part of the contract.
  */
-id: string, 
+id: CauseId, 
 /**
  * 0–1: how sure the rules are.
  */
@@ -81,7 +87,7 @@ evidence: Array<string>,
 /**
  * Fix ids (the fix catalog), lowest risk first.
  */
-fixes: Array<string>, 
+fixes: Array<FixId>, 
 /**
  * Guided steps, in the order to try them.
  */
@@ -143,7 +149,7 @@ network: string | null,
 /**
  * Cause ids, best first (quality warnings included).
  */
-causes: Array<string>, };
+causes: Array<CauseId>, };
 
 export type Comparison = { before: RunSummary, after: RunSummary, verdict: Verdict, 
 /**
@@ -161,7 +167,7 @@ changes: Array<Change>, };
 
 export type Risk = "low" | "medium" | "high";
 
-export type Fix = { id: string, 
+export type Fix = { id: FixId, 
 /**
  * Short, for a button ("Clear Zoom's temporary files").
  */
@@ -203,7 +209,7 @@ export type Suggestion = { preview: Preview,
 /**
  * Cause ids, most likely first.
  */
-causes: Array<string>, };
+causes: Array<CauseId>, };
 
 export type StepResult = { index: number, title: string, ok: boolean, 
 /**

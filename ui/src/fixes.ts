@@ -4,6 +4,7 @@
 // No DOM, no IPC: unit-tested.
 
 import type {
+  CauseId,
   CheckChange,
   EntryState,
   HistoryEntry,
@@ -24,7 +25,7 @@ export interface CauseFixes {
 }
 
 /** A cause's fixes, in the order the engine gave them (repair order). */
-export function fixesForCause(suggestions: readonly Suggestion[], causeId: string): CauseFixes {
+export function fixesForCause(suggestions: readonly Suggestion[], causeId: CauseId): CauseFixes {
   const mine = suggestions.filter((s) => s.causes.includes(causeId));
   return {
     available: mine.filter((s) => s.preview.applicable),

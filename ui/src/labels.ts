@@ -1,7 +1,10 @@
 // Words a person sees for the fixed vocabularies of the contract: groups,
-// statuses, operating systems and the Zoom error codes of the picker.
+// statuses, operating systems and the Zoom error codes of the picker. The
+// lists themselves (codes, check groups, ids) come from the engine in
+// vocabulary.ts; a missing word for a cause id is a type error here.
 
-import type { Group, Os, Status } from "./bindings";
+import type { CauseId, Group, Os, Status } from "./bindings";
+import { CHECK_GROUP, CONNECTION_CODES, PORT_CHECK_GROUP } from "./vocabulary";
 
 /** Groups in display order. */
 export const GROUP_ORDER: readonly Group[] = [
@@ -31,29 +34,10 @@ export const GROUP_STAGE: Record<Group, string> = {
 
 /**
  * The group of a check id, for findings that arrive without a `started`
- * event or plan entry. Mirrors `checks::group` in crates/core.
+ * event or plan entry (the engine's own grouping, generated).
  */
 export function groupForId(id: string): Group {
-  switch (id) {
-    case "internet":
-    case "captive_portal":
-    case "latency":
-    case "loss":
-    case "jitter":
-    case "bandwidth":
-    case "network_type":
-      return "Internet";
-    case "proxy":
-    case "vpn":
-    case "firewall":
-    case "security_software":
-      return "SecurityAndProxy";
-    case "clock":
-    case "zoom_client":
-      return "ThisComputer";
-    default:
-      return id.startsWith("dns.") ? "Dns" : "ZoomServers";
-  }
+  return CHECK_GROUP[id] ?? PORT_CHECK_GROUP;
 }
 
 /** What a row can show: a finished status, or still running, or never finished. */
@@ -83,21 +67,17 @@ export interface CodeOption {
   label: string;
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
+/** The picker: no code, every code the engine knows, or another one. */
 export const ERROR_CODE_OPTIONS: readonly CodeOption[] = [
   { value: null, label: "I don't see a code" },
-  ...range(104101, 104118).map((c) => ({ value: String(c), label: String(c) })),
-  { value: "10002", label: "10002" },
-  { value: "5003", label: "5003" },
+  ...CONNECTION_CODES.map((c) => ({ value: c, label: c })),
   { value: OTHER_CODE, label: "Another code" },
 ];
 
 /** What a Zoom error code means, in plain words (no acronyms). */
 export function codeMeaning(code: string): string {
   if (code === "5003") return "the Zoom app couldn't reach Zoom's web servers";
+  if (code === "5004") return "the Zoom app's connection to Zoom's servers failed";
   if (code === "10002") return "the Zoom app couldn't get through to Zoom's servers";
   if (/^1041(0[1-9]|1[0-8])$/.test(code)) return "the Zoom app couldn't connect to Zoom's servers";
   return "the Zoom app reported a problem";
@@ -107,7 +87,7 @@ export function codeMeaning(code: string): string {
  * Cause ids of the contract in plain words, for when only the id is at hand
  * (a run summary). The engine's own sentence is preferred when there is one.
  */
-export const CAUSE_LABEL: Record<string, string> = {
+export const CAUSE_LABEL: Record<CauseId, string> = {
   offline: "Not connected to the internet",
   captive_portal: "The Wi-Fi wants a sign-in on a web page",
   dns_failure: "Zoom's servers can't be looked up by name",
@@ -127,5 +107,6 @@ export const CAUSE_LABEL: Record<string, string> = {
 };
 
 export function causeLabel(id: string): string {
-  return CAUSE_LABEL[id] ?? id;
+  const known: Partial<Record<string, string>> = CAUSE_LABEL;
+  return known[id] ?? id;
 }

@@ -3,11 +3,13 @@
 
 import type {
   Cause,
+  CauseId,
   Change,
   CheckChange,
   Comparison,
   Diagnosis,
   Finding,
+  FixId,
   FixResult,
   Group,
   HistoryEntry,
@@ -22,6 +24,7 @@ import type {
   RunSummary,
   Status,
   Step,
+  StepId,
   StepResult,
   Suggestion,
   Verdict,
@@ -385,7 +388,7 @@ const STEPS: Record<string, [string, string, string, string]> = {
   ],
 };
 
-export function step(id: string): Step {
+export function step(id: StepId): Step {
   const [title, why, how, worked_if] = STEPS[id];
   return { id, title, why, how, worked_if };
 }
@@ -412,13 +415,13 @@ export const CONNECTION_CODES = [
 ];
 
 export function cause(
-  id: string,
+  id: CauseId,
   confidence: number,
   summary: string,
   explanation: string,
   evidence: string[],
-  steps: string[],
-  options: { fixes?: string[]; qualityOnly?: boolean; codes?: string[] } = {},
+  steps: StepId[],
+  options: { fixes?: FixId[]; qualityOnly?: boolean; codes?: string[] } = {},
 ): Cause {
   const qualityOnly = options.qualityOnly ?? false;
   return {
@@ -574,14 +577,16 @@ export function diagnosis(causes: Cause[], code: string | null = null): Diagnosi
     code_meaning: meaning,
     ruled_out: unexplained ? RULED_OUT : [],
     next_steps: unexplained
-      ? [
-          "quit_zoom_fully",
-          "browser_client",
-          "update_zoom",
-          "reinstall_zoom",
-          "new_local_user",
-          "try_hotspot",
-        ].map(step)
+      ? (
+          [
+            "quit_zoom_fully",
+            "browser_client",
+            "update_zoom",
+            "reinstall_zoom",
+            "new_local_user",
+            "try_hotspot",
+          ] satisfies StepId[]
+        ).map(step)
       : [],
   };
 }

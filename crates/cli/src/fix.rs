@@ -139,7 +139,7 @@ pub fn list(profile_path: Option<&PathBuf>, from: Option<&PathBuf>, json: bool, 
         None => fixes::catalog()
             .into_iter()
             .map(|f| fixes::Suggestion {
-                preview: fixer.preview(&f.id).expect("catalog ids exist"),
+                preview: fixer.preview(f.id.as_str()).expect("catalog ids exist"),
                 causes: vec![],
             })
             .collect(),
@@ -189,7 +189,8 @@ fn print_list(
         writeln!(out, "  {n}. {} ({})", p.fix.title, notes.join(", "))?;
         writeln!(out, "     {}", p.fix.why)?;
         if !s.causes.is_empty() {
-            writeln!(out, "     For: {}", s.causes.join(", "))?;
+            let causes: Vec<&str> = s.causes.iter().map(|c| c.as_str()).collect();
+            writeln!(out, "     For: {}", causes.join(", "))?;
         }
         writeln!(out, "     meeting-doctor fix {}", p.fix.id)?;
     }
@@ -335,7 +336,7 @@ pub struct FixArgs<'a> {
 /// `meeting-doctor fix ID`.
 pub fn fix(args: FixArgs) -> u8 {
     let Some(catalog_fix) = fixes::find(args.id) else {
-        let ids: Vec<String> = fixes::catalog().into_iter().map(|f| f.id).collect();
+        let ids: Vec<&str> = fixes::FixId::ALL.iter().map(|f| f.as_str()).collect();
         return fail(
             EXIT_USAGE,
             &format!(

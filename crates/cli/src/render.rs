@@ -254,7 +254,8 @@ pub fn comparison(
         let problems = if run.causes.is_empty() {
             "no problems".to_string()
         } else {
-            run.causes.join(", ")
+            let causes: Vec<&str> = run.causes.iter().map(|c| c.as_str()).collect();
+            causes.join(", ")
         };
         writeln!(
             out,

@@ -7,11 +7,12 @@
 //! them: a whole check ([`check`]) and a fix with its re-check ([`fixer`]).
 //! No GUI dependency: the CLI and the desktop app are thin shells over it.
 
+pub mod activity;
 pub mod fixer;
 
 pub use md_diagnosis as diagnosis;
 pub use md_facts as facts;
-pub use md_model::{checks, error, finding, profile, system, text};
+pub use md_model::{checks, error, finding, ids, profile, system, text};
 pub use md_net as net;
 pub use md_net::{http1, stun, trust};
 pub use md_pac as pac;

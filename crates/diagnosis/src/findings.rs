@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use md_model::finding::{Finding, Status};
+use md_model::ids::{CauseId, FixId, StepId};
 
 use crate::codes::CONNECTION_CODES;
 use crate::steps::step;
@@ -90,17 +91,17 @@ impl<'a> Findings<'a> {
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn cause(
-    id: &str,
+    id: CauseId,
     confidence: f64,
     summary: String,
     explanation: &str,
     codes: bool,
     evidence: Vec<String>,
-    fixes: &[&str],
-    steps: &[&str],
+    fixes: &[FixId],
+    steps: &[StepId],
 ) -> Cause {
     Cause {
-        id: id.into(),
+        id,
         confidence,
         summary,
         explanation: explanation.into(),
@@ -110,8 +111,8 @@ pub(crate) fn cause(
             vec![]
         },
         evidence,
-        fixes: fixes.iter().map(|s| s.to_string()).collect(),
-        steps: steps.iter().map(|s| step(s)).collect(),
+        fixes: fixes.to_vec(),
+        steps: steps.iter().map(|s| step(*s)).collect(),
         quality_only: !codes,
     }
 }

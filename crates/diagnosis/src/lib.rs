@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use md_model::finding::Finding;
+pub use md_model::ids::{CauseId, FixId, StepId};
 
 pub use codes::{clean_code, code_meaning, CONNECTION_CODES};
-pub use steps::STEP_IDS;
 
 use findings::Findings;
 use headline::{headline, ruled_out};
@@ -31,7 +31,7 @@ use steps::step;
 /// A thing to do by hand, with why and how to tell it worked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Step {
-    pub id: String,
+    pub id: StepId,
     pub title: String,
     pub why: String,
     pub how: String,
@@ -42,7 +42,7 @@ pub struct Step {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Cause {
     /// Stable id (`offline`, `dns_filtered`…): part of the contract.
-    pub id: String,
+    pub id: CauseId,
     /// 0–1: how sure the rules are.
     pub confidence: f64,
     /// One plain sentence: what is wrong.
@@ -54,7 +54,7 @@ pub struct Cause {
     /// The check ids that show it.
     pub evidence: Vec<String>,
     /// Fix ids (the fix catalog), lowest risk first.
-    pub fixes: Vec<String>,
+    pub fixes: Vec<FixId>,
     /// Guided steps, in the order to try them.
     pub steps: Vec<Step>,
     /// A warning about how well Zoom works rather than why it can't connect.
@@ -112,15 +112,15 @@ pub fn diagnose(findings: &[Finding], error_code: Option<&str>) -> Diagnosis {
         (
             ruled_out(&f),
             [
-                "quit_zoom_fully",
-                "browser_client",
-                "update_zoom",
-                "reinstall_zoom",
-                "new_local_user",
-                "try_hotspot",
+                StepId::QuitZoomFully,
+                StepId::BrowserClient,
+                StepId::UpdateZoom,
+                StepId::ReinstallZoom,
+                StepId::NewLocalUser,
+                StepId::TryHotspot,
             ]
             .iter()
-            .map(|s| step(s))
+            .map(|s| step(*s))
             .collect(),
         )
     } else {
@@ -136,15 +136,3 @@ pub fn diagnose(findings: &[Finding], error_code: Option<&str>) -> Diagnosis {
         next_steps,
     }
 }
-
-/// The fix ids causes may name (the fix catalog implements them).
-pub const FIX_IDS: &[&str] = &[
-    "dns.flush",
-    "firewall.allow_zoom",
-    "network.stack_reset",
-    "zoom.quit",
-    "zoom.clear_cache",
-    "proxy.disable",
-    "dns.use_public",
-    "clock.sync",
-];

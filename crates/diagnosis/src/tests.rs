@@ -313,8 +313,8 @@ fn offline_is_alone_and_offers_the_right_first_step() {
 
 #[test]
 fn catalogs_are_complete() {
-    for id in STEP_IDS {
-        let s = step(id);
+    for id in StepId::ALL {
+        let s = step(*id);
         assert!(
             !s.title.is_empty()
                 && !s.why.is_empty()
@@ -341,11 +341,12 @@ fn catalogs_are_complete() {
     for findings in all {
         for c in diagnose(&findings, None).causes {
             for fix in &c.fixes {
-                assert!(FIX_IDS.contains(&fix.as_str()), "{}: {fix}", c.id);
+                let entry = md_model::fix_catalog::get(*fix);
+                assert!(!entry.title.is_empty(), "{}: {fix}", c.id);
             }
             for s in &c.steps {
                 assert!(
-                    STEP_IDS.contains(&s.id.as_str()) && !s.title.is_empty(),
+                    StepId::ALL.contains(&s.id) && !s.title.is_empty(),
                     "{}: {}",
                     c.id,
                     s.id

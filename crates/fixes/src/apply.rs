@@ -79,7 +79,7 @@ pub async fn apply(
     progress: Progress<'_>,
     stop_after: Option<usize>,
 ) -> Result<Applied, ApplyError> {
-    let entry = entry.unwrap_or_else(|| new_entry_id(&plan.fix.id));
+    let entry = entry.unwrap_or_else(|| new_entry_id(plan.fix.id.as_str()));
     let journal = store.journal();
     let mut saved = Saved::new();
     for step in &plan.steps {
@@ -129,7 +129,7 @@ pub async fn apply(
     };
     journal.append(&Record::Begin {
         entry: entry.clone(),
-        fix: plan.fix.id.clone(),
+        fix: plan.fix.id.to_string(),
         title: plan.fix.title.clone(),
         at: now(),
         os: plan.os,
@@ -147,13 +147,13 @@ pub async fn apply(
         if stop_after.is_some_and(|n| changed >= n) {
             return Ok(Applied {
                 entry,
-                fix: plan.fix.id.clone(),
+                fix: plan.fix.id.to_string(),
                 ok: false,
                 steps: results,
                 message: Some("stopped before the end".into()),
             });
         }
-        let (ok, detail) = run_action(&step.action, exec, &backup, &plan.fix.id).await;
+        let (ok, detail) = run_action(&step.action, exec, &backup, plan.fix.id.as_str()).await;
         changed += 1;
         let r = StepResult {
             index,
@@ -183,7 +183,7 @@ pub async fn apply(
             })?;
             return Ok(Applied {
                 entry,
-                fix: plan.fix.id.clone(),
+                fix: plan.fix.id.to_string(),
                 ok: false,
                 steps: results,
                 message: Some(message),
@@ -197,7 +197,7 @@ pub async fn apply(
     })?;
     Ok(Applied {
         entry,
-        fix: plan.fix.id.clone(),
+        fix: plan.fix.id.to_string(),
         ok: true,
         steps: results,
         message: None,

@@ -31,7 +31,8 @@ use md_model::system::Os;
 pub use env::FixEnv;
 pub use plans::plan;
 
-pub use md_model::fix_catalog::{catalog, find, repair_rank, verifies, Fix, Risk};
+pub use md_model::fix_catalog::{catalog, find, get, repair_rank, verifies, Fix, Risk};
+pub use md_model::ids::{CauseId, FixId};
 
 /// One thing a plan does, as data.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -303,7 +304,7 @@ impl Preview {
 pub struct Suggestion {
     pub preview: Preview,
     /// Cause ids, most likely first.
-    pub causes: Vec<String>,
+    pub causes: Vec<CauseId>,
 }
 
 /// The fixes for a diagnosis, in repair order: causes as ranked, each
@@ -312,20 +313,20 @@ pub struct Suggestion {
 pub fn suggest(diagnosis: &md_diagnosis::Diagnosis, env: &FixEnv) -> Vec<Suggestion> {
     let mut out: Vec<Suggestion> = Vec::new();
     for cause in &diagnosis.causes {
-        let mut ids: Vec<&String> = cause.fixes.iter().collect();
-        ids.sort_by_key(|id| repair_rank(id));
+        let mut ids: Vec<FixId> = cause.fixes.clone();
+        ids.sort_by_key(|id| repair_rank(*id));
         for id in ids {
-            if let Some(s) = out.iter_mut().find(|s| &s.preview.fix.id == id) {
+            if let Some(s) = out.iter_mut().find(|s| s.preview.fix.id == id) {
                 if !s.causes.contains(&cause.id) {
-                    s.causes.push(cause.id.clone());
+                    s.causes.push(cause.id);
                 }
                 continue;
             }
-            let Some(fix) = find(id) else { continue };
-            let preview = Preview::of(&plan(id, env), &fix, env.os);
+            let fix = get(id);
+            let preview = Preview::of(&plan(id.as_str(), env), &fix, env.os);
             out.push(Suggestion {
                 preview,
-                causes: vec![cause.id.clone()],
+                causes: vec![cause.id],
             });
         }
     }
@@ -338,12 +339,8 @@ mod tests {
 
     #[test]
     fn the_catalog_holds_exactly_the_contract_ids_in_risk_order() {
-        let ids: Vec<String> = catalog().into_iter().map(|f| f.id).collect();
-        let mut want: Vec<&str> = md_diagnosis::FIX_IDS.to_vec();
-        want.sort();
-        let mut got: Vec<&str> = ids.iter().map(String::as_str).collect();
-        got.sort();
-        assert_eq!(got, want);
+        let ids: Vec<FixId> = catalog().into_iter().map(|f| f.id).collect();
+        assert_eq!(ids, FixId::ALL, "the catalog is in FixId's (repair) order");
         let risks: Vec<Risk> = catalog().iter().map(|f| f.risk).collect();
         let mut sorted = risks.clone();
         sorted.sort();

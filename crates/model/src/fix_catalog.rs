@@ -4,6 +4,8 @@
 //! this list.
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::FixId;
 use ts_rs::TS;
 
 /// How much a fix can disturb.
@@ -18,7 +20,7 @@ pub enum Risk {
 /// A catalog entry: what the fix is, before any OS is chosen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Fix {
-    pub id: String,
+    pub id: FixId,
     /// Short, for a button ("Clear Zoom's temporary files").
     pub title: String,
     /// Why it may help, in one plain sentence.
@@ -30,92 +32,104 @@ pub struct Fix {
 }
 
 struct Entry {
-    id: &'static str,
+    id: FixId,
     title: &'static str,
     why: &'static str,
     risk: Risk,
     verify: &'static [&'static str],
 }
 
-/// The catalog, in repair order: the narrow, low-risk fixes first.
-const CATALOG: &[Entry] = &[
-    Entry {
-        id: "zoom.quit",
-        title: "Quit Zoom completely",
-        why: "A Zoom helper left running can keep Zoom from starting cleanly.",
-        risk: Risk::Low,
-        verify: &["zoom_client"],
-    },
-    Entry {
-        id: "dns.flush",
-        title: "Clear the list of remembered addresses (DNS cache)",
-        why:
-            "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
-        risk: Risk::Low,
-        verify: &["dns.system"],
-    },
-    Entry {
-        id: "clock.sync",
-        title: "Set the clock from the internet",
-        why: "Secure connections fail when this computer's clock is wrong.",
-        risk: Risk::Low,
-        verify: &["clock", "tls"],
-    },
-    Entry {
-        id: "zoom.clear_cache",
-        title: "Put Zoom's temporary files aside",
-        why: "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
-        risk: Risk::Low,
-        verify: &["zoom_client"],
-    },
-    Entry {
-        id: "firewall.allow_zoom",
-        title: "Let Zoom through this computer's firewall",
-        why: "The firewall on this computer blocks the ports Zoom needs.",
-        risk: Risk::Medium,
-        verify: &["firewall", "tcp.*", "udp.*"],
-    },
-    Entry {
-        id: "proxy.disable",
-        title: "Stop using the proxy server",
-        why: "The proxy server this computer is set to use stands between Zoom and its servers.",
-        risk: Risk::Medium,
-        verify: &["proxy", "internet", "tls"],
-    },
-    Entry {
-        id: "dns.use_public",
-        title: "Use public DNS servers",
-        why: "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
-        risk: Risk::Medium,
-        verify: &["dns.system"],
-    },
-    Entry {
-        id: "network.stack_reset",
-        title: "Reset this computer's network settings",
-        why: "Damaged network settings can break every connection; a reset rebuilds them.",
-        risk: Risk::High,
-        verify: &["internet", "dns.system"],
-    },
-];
+/// A fix's entry. The match has no fallback, so a new `FixId` does not
+/// build until it has one.
+const fn entry(id: FixId) -> Entry {
+    match id {
+        FixId::ZoomQuit => Entry {
+            id: FixId::ZoomQuit,
+            title: "Quit Zoom completely",
+            why: "A Zoom helper left running can keep Zoom from starting cleanly.",
+            risk: Risk::Low,
+            verify: &["zoom_client"],
+        },
+        FixId::DnsFlush => Entry {
+            id: FixId::DnsFlush,
+            title: "Clear the list of remembered addresses (DNS cache)",
+            why:
+                "An old or wrong address remembered by this computer can send Zoom to the wrong place.",
+            risk: Risk::Low,
+            verify: &["dns.system"],
+        },
+        FixId::ClockSync => Entry {
+            id: FixId::ClockSync,
+            title: "Set the clock from the internet",
+            why: "Secure connections fail when this computer's clock is wrong.",
+            risk: Risk::Low,
+            verify: &["clock", "tls"],
+        },
+        FixId::ZoomClearCache => Entry {
+            id: FixId::ZoomClearCache,
+            title: "Put Zoom's temporary files aside",
+            why: "Damaged temporary files can stop Zoom from connecting; Zoom makes new ones.",
+            risk: Risk::Low,
+            verify: &["zoom_client"],
+        },
+        FixId::FirewallAllowZoom => Entry {
+            id: FixId::FirewallAllowZoom,
+            title: "Let Zoom through this computer's firewall",
+            why: "The firewall on this computer blocks the ports Zoom needs.",
+            risk: Risk::Medium,
+            verify: &["firewall", "tcp.*", "udp.*"],
+        },
+        FixId::ProxyDisable => Entry {
+            id: FixId::ProxyDisable,
+            title: "Stop using the proxy server",
+            why: "The proxy server this computer is set to use stands between Zoom and its servers.",
+            risk: Risk::Medium,
+            verify: &["proxy", "internet", "tls"],
+        },
+        FixId::DnsUsePublic => Entry {
+            id: FixId::DnsUsePublic,
+            title: "Use public DNS servers",
+            why: "This network's DNS servers do not answer, or answer wrongly, for Zoom.",
+            risk: Risk::Medium,
+            verify: &["dns.system"],
+        },
+        FixId::NetworkStackReset => Entry {
+            id: FixId::NetworkStackReset,
+            title: "Reset this computer's network settings",
+            why: "Damaged network settings can break every connection; a reset rebuilds them.",
+            risk: Risk::High,
+            verify: &["internet", "dns.system"],
+        },
+    }
+}
 
 /// Every fix, in repair order (lowest risk first).
 pub fn catalog() -> Vec<Fix> {
-    CATALOG.iter().map(to_fix).collect()
+    FixId::ALL.iter().map(|id| get(*id)).collect()
 }
 
-/// Where a fix stands in repair order (0 first); `None` for an unknown id.
-pub fn repair_rank(id: &str) -> Option<usize> {
-    CATALOG.iter().position(|e| e.id == id)
+/// Where a fix stands in repair order (0 first).
+pub fn repair_rank(id: FixId) -> usize {
+    FixId::ALL
+        .iter()
+        .position(|f| *f == id)
+        .unwrap_or(usize::MAX)
 }
 
-/// One catalog entry by id.
+/// One catalog entry by its id as text (from a person, a file or a
+/// command line); `None` for an unknown id.
 pub fn find(id: &str) -> Option<Fix> {
-    CATALOG.iter().find(|e| e.id == id).map(to_fix)
+    id.parse().ok().map(get)
+}
+
+/// One catalog entry.
+pub fn get(id: FixId) -> Fix {
+    to_fix(&entry(id))
 }
 
 fn to_fix(e: &Entry) -> Fix {
     Fix {
-        id: e.id.into(),
+        id: e.id,
         title: e.title.into(),
         why: e.why.into(),
         risk: e.risk,

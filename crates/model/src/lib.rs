@@ -9,10 +9,12 @@ pub mod checks;
 pub mod error;
 pub mod finding;
 pub mod fix_catalog;
+pub mod ids;
 pub mod profile;
 pub mod system;
 pub mod text;
 
 pub use error::{Error, Result};
 pub use finding::{Finding, Status};
+pub use ids::{CauseId, FixId, StepId, UnknownId};
 pub use profile::Profile;

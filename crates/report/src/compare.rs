@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::Report;
 use md_model::finding::Status;
+use md_model::ids::CauseId;
 
 /// What the two runs together say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -42,7 +43,7 @@ pub struct RunSummary {
     /// "Wi-Fi (HomeNet)", "Ethernet", … when the run knew.
     pub network: Option<String>,
     /// Cause ids, best first (quality warnings included).
-    pub causes: Vec<String>,
+    pub causes: Vec<CauseId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -80,12 +81,12 @@ fn network(r: &Report) -> Option<String> {
 }
 
 /// Connection problems only: quality warnings do not make a network "block Zoom".
-fn blocking(r: &Report) -> Vec<String> {
+fn blocking(r: &Report) -> Vec<CauseId> {
     r.diagnosis
         .causes
         .iter()
         .filter(|c| !c.quality_only)
-        .map(|c| c.id.clone())
+        .map(|c| c.id)
         .collect()
 }
 
@@ -93,7 +94,7 @@ fn summary(r: &Report) -> RunSummary {
     RunSummary {
         generated_at: r.generated_at.clone(),
         network: network(r),
-        causes: r.diagnosis.causes.iter().map(|c| c.id.clone()).collect(),
+        causes: r.diagnosis.causes.iter().map(|c| c.id).collect(),
     }
 }
 

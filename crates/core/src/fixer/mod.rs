@@ -292,7 +292,7 @@ impl Fixer {
             Ok(p) => p,
             Err(na) => {
                 return Ok(outcome(
-                    &fix.id,
+                    fix.id.as_str(),
                     &fix.title,
                     OutcomeStatus::NotApplicable,
                     na.reason,
@@ -301,7 +301,7 @@ impl Fixer {
         };
         if plan.digest() != approval.digest {
             return Ok(outcome(
-                &fix.id,
+                fix.id.as_str(),
                 &fix.title,
                 OutcomeStatus::Failed,
                 CHANGED_MESSAGE.into(),

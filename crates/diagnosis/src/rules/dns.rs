@@ -2,6 +2,7 @@
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, FixId, StepId};
 
 /// Name lookup failed: answered by a filter, failing only on this
 /// computer's server, or failing everywhere.
@@ -11,36 +12,36 @@ pub(super) fn dns(f: &Findings, out: &mut Vec<Cause>) {
         let only_here = f.list("dns.system", "fails_only_on_system");
         if !sinkholed.is_empty() {
             out.push(cause(
-                "dns_filtered",
+                CauseId::DnsFiltered,
                 0.92,
                 format!("This network's name lookup blocks Zoom ({}).", sinkholed.join(", ")),
                 "The network's DNS answers Zoom's names with an address that goes nowhere: a content filter (router, school or office filter, parental controls) is blocking Zoom.",
                 true,
                 vec!["dns.system".into(), "dns.reference".into()],
-                &["dns.use_public"],
-                &["ask_admin", "try_hotspot"],
+                &[FixId::DnsUsePublic],
+                &[StepId::AskAdmin, StepId::TryHotspot],
             ));
         } else if !only_here.is_empty() {
             out.push(cause(
-                "dns_failure",
+                CauseId::DnsFailure,
                 0.88,
                 format!("This computer's name lookup can't find Zoom ({}), though public DNS can.", only_here.join(", ")),
                 "The DNS server this computer uses fails on Zoom's names while public DNS servers find them. A stale cache or a broken DNS server is the usual reason.",
                 true,
                 vec!["dns.system".into(), "dns.reference".into()],
-                &["dns.flush", "dns.use_public"],
-                &["restart_router", "try_hotspot"],
+                &[FixId::DnsFlush, FixId::DnsUsePublic],
+                &[StepId::RestartRouter, StepId::TryHotspot],
             ));
         } else {
             out.push(cause(
-                "dns_failure",
+                CauseId::DnsFailure,
                 0.7,
                 "This computer can't look up Zoom's servers by name.".into(),
                 "Name lookup (DNS) is failing, so Zoom can't find where to connect.",
                 true,
                 vec!["dns.system".into()],
-                &["dns.flush", "dns.use_public"],
-                &["restart_router", "try_hotspot"],
+                &[FixId::DnsFlush, FixId::DnsUsePublic],
+                &[StepId::RestartRouter, StepId::TryHotspot],
             ));
         }
     }

@@ -5,19 +5,20 @@ use md_model::finding::Status::*;
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, FixId, StepId};
 
 /// A captive portal holds everything back until its page is accepted.
 pub(super) fn captive_portal(f: &Findings) -> Option<Cause> {
     if f.is("captive_portal", Fail) {
         return Some(cause(
-            "captive_portal",
+            CauseId::CaptivePortal,
             0.95,
             "This Wi-Fi wants you to sign in on a web page before anything else works.".into(),
             "Public and guest networks hold back all traffic, Zoom's included, until their sign-in page is accepted. The other red rows follow from that.",
             true,
             vec!["captive_portal".into()],
             &[],
-            &["sign_in_portal", "try_hotspot"],
+            &[StepId::SignInPortal, StepId::TryHotspot],
         ));
     }
     None
@@ -31,14 +32,14 @@ pub(super) fn offline(f: &Findings) -> Option<Cause> {
         || f.is("dns.reference", Pass);
     if f.is("internet", Fail) && !anything_reached {
         return Some(cause(
-            "offline",
+            CauseId::Offline,
             0.95,
             "This computer is not connected to the internet.".into(),
             "No test could reach anything outside this computer, so Zoom cannot either. Everything else waits on the connection.",
             true,
             vec!["internet".into()],
-            &["network.stack_reset"],
-            &["restart_router", "use_ethernet", "try_hotspot", "restart_computer", "contact_isp"],
+            &[FixId::NetworkStackReset],
+            &[StepId::RestartRouter, StepId::UseEthernet, StepId::TryHotspot, StepId::RestartComputer, StepId::ContactIsp],
         ));
     }
     None

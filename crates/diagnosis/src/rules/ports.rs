@@ -4,6 +4,7 @@ use md_model::finding::Status::*;
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, FixId, StepId};
 
 /// Zoom's main port blocked (unless the proxy carries Zoom), the other
 /// meeting ports blocked, and UDP blocked (a quality warning: Zoom falls
@@ -17,18 +18,18 @@ pub(super) fn ports(f: &Findings, out: &mut Vec<Cause>) {
         let mut ev = tcp_failed.clone();
         ev.extend(udp_failed.iter().cloned());
         out.push(cause(
-            "zoom_blocked",
+            CauseId::ZoomBlocked,
             0.85,
             "This network blocks Zoom's connections.".into(),
             "Zoom's main port (TCP 443 to Zoom's servers) gets no connection. A firewall on this network, or on the way, blocks Zoom.",
             true,
             ev,
-            &["firewall.allow_zoom"],
-            &["try_hotspot", "ask_admin", "restart_router"],
+            &[FixId::FirewallAllowZoom],
+            &[StepId::TryHotspot, StepId::AskAdmin, StepId::RestartRouter],
         ));
     } else if !tcp_failed.is_empty() && !tcp443_failed {
         out.push(cause(
-            "signaling_ports_blocked",
+            CauseId::SignalingPortsBlocked,
             0.5,
             format!(
                 "Some of Zoom's ports are blocked ({}); Zoom can fall back to port 443.",
@@ -37,20 +38,20 @@ pub(super) fn ports(f: &Findings, out: &mut Vec<Cause>) {
             "Zoom prefers TCP 8801 and 8802 for meeting connections. Blocked, Zoom falls back to 443, which usually works but joins more slowly.",
             true,
             tcp_failed.clone(),
-            &["firewall.allow_zoom"],
-            &["ask_admin"],
+            &[FixId::FirewallAllowZoom],
+            &[StepId::AskAdmin],
         ));
     }
     if !udp_failed.is_empty() && !tcp443_failed {
         out.push(cause(
-            "udp_blocked",
+            CauseId::UdpBlocked,
             0.6,
             "Audio and video can't use their fast route (UDP) here; Zoom falls back to a slower one.".into(),
             "Zoom sends sound and video over UDP (ports 3478, 3479, 8801–8810). This network blocks it, so Zoom carries them over TCP 443: meetings connect, but sound and video may lag or break up.",
             false,
             udp_failed.clone(),
-            &["firewall.allow_zoom"],
-            &["ask_admin", "sip_alg", "try_hotspot"],
+            &[FixId::FirewallAllowZoom],
+            &[StepId::AskAdmin, StepId::SipAlg, StepId::TryHotspot],
         ));
     }
 }

@@ -4,6 +4,7 @@ use md_model::finding::Status::*;
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, StepId};
 
 /// A slow or unsteady connection.
 pub(super) fn poor_connection(f: &Findings, out: &mut Vec<Cause>) {
@@ -20,7 +21,7 @@ pub(super) fn poor_connection(f: &Findings, out: &mut Vec<Cause>) {
             ev.push("network_type".into());
         }
         let mut c = cause(
-            "poor_connection",
+            CauseId::PoorConnection,
             if bad { 0.7 } else { 0.4 },
             if weak_wifi {
                 "The connection is weak (Wi-Fi signal); sound and video may break up.".into()
@@ -31,7 +32,7 @@ pub(super) fn poor_connection(f: &Findings, out: &mut Vec<Cause>) {
             false,
             ev,
             &[],
-            if weak_wifi { &["move_closer", "use_ethernet", "restart_router"] } else { &["use_ethernet", "restart_router", "sip_alg"] },
+            if weak_wifi { &[StepId::MoveCloser, StepId::UseEthernet, StepId::RestartRouter] } else { &[StepId::UseEthernet, StepId::RestartRouter, StepId::SipAlg] },
         );
         if bad {
             c.error_codes = vec!["10002".into()];

@@ -6,6 +6,7 @@ use md_model::finding::Status::*;
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, FixId, StepId};
 
 /// A VPN on the route of failing traffic.
 pub(super) fn vpn(f: &Findings, out: &mut Vec<Cause>) {
@@ -16,14 +17,14 @@ pub(super) fn vpn(f: &Findings, out: &mut Vec<Cause>) {
         .is_some_and(|k| k == "tunnel" || k == "ppp");
     if via_vpn && network_trouble {
         out.push(cause(
-            "vpn_interference",
+            CauseId::VpnInterference,
             0.6,
             "Zoom's traffic goes through a VPN, which may be what blocks or slows it.".into(),
             "A VPN changes the route, the DNS and often the filtering of Zoom's traffic.",
             true,
             vec!["vpn".into()],
             &[],
-            &["turn_off_vpn"],
+            &[StepId::TurnOffVpn],
         ));
     }
 }
@@ -33,23 +34,23 @@ pub(super) fn local_firewall(f: &Findings, out: &mut Vec<Cause>) {
     let network_trouble = f.network_trouble();
     match f.status("firewall") {
         Some(Fail) => out.push(cause(
-            "local_firewall",
+            CauseId::LocalFirewall,
             0.85,
             f.get("firewall").map(|p| p.summary.clone()).unwrap_or_default(),
             "A rule in this computer's firewall blocks Zoom. Allowing Zoom is safer than turning the firewall off.",
             true,
             vec!["firewall".into()],
-            &["firewall.allow_zoom"],
+            &[FixId::FirewallAllowZoom],
             &[],
         )),
         Some(Warn) if network_trouble => out.push(cause(
-            "local_firewall",
+            CauseId::LocalFirewall,
             0.45,
             f.get("firewall").map(|p| p.summary.clone()).unwrap_or_default(),
             "This computer's firewall blocks outgoing connections it doesn't know, which can include Zoom.",
             true,
             vec!["firewall".into()],
-            &["firewall.allow_zoom"],
+            &[FixId::FirewallAllowZoom],
             &[],
         )),
         _ => {}
@@ -67,14 +68,14 @@ pub(super) fn security_software(f: &Findings, out: &mut Vec<Cause>) {
         && !dns_failed
     {
         out.push(cause(
-            "security_software",
+            CauseId::SecuritySoftware,
             0.35,
             format!("Security software ({}) may be filtering Zoom.", products.join(", ")),
             "Antivirus web shields and firewalls sometimes block or slow Zoom. A short paused test tells; the lasting fix is an exception for Zoom.",
             true,
             vec!["security_software".into()],
             &[],
-            &["pause_security_test"],
+            &[StepId::PauseSecurityTest],
         ));
     }
 }
@@ -83,7 +84,7 @@ pub(super) fn security_software(f: &Findings, out: &mut Vec<Cause>) {
 pub(super) fn zoom_client(f: &Findings, out: &mut Vec<Cause>) {
     match f.status("zoom_client") {
         Some(Fail) => out.push(cause(
-            "zoom_client_problem",
+            CauseId::ZoomClientProblem,
             0.7,
             f.get("zoom_client")
                 .map(|p| p.summary.clone())
@@ -91,11 +92,15 @@ pub(super) fn zoom_client(f: &Findings, out: &mut Vec<Cause>) {
             "The Zoom app on this computer is in a state that stops it from connecting.",
             true,
             vec!["zoom_client".into()],
-            &["zoom.quit", "zoom.clear_cache"],
-            &["quit_zoom_fully", "update_zoom", "reinstall_zoom"],
+            &[FixId::ZoomQuit, FixId::ZoomClearCache],
+            &[
+                StepId::QuitZoomFully,
+                StepId::UpdateZoom,
+                StepId::ReinstallZoom,
+            ],
         )),
         Some(Warn) => out.push(cause(
-            "zoom_client_problem",
+            CauseId::ZoomClientProblem,
             0.45,
             f.get("zoom_client")
                 .map(|p| p.summary.clone())
@@ -103,8 +108,12 @@ pub(super) fn zoom_client(f: &Findings, out: &mut Vec<Cause>) {
             "Something about the Zoom app on this computer can get in the way of connecting.",
             true,
             vec!["zoom_client".into()],
-            &["zoom.quit"],
-            &["quit_zoom_fully", "update_zoom", "reinstall_zoom"],
+            &[FixId::ZoomQuit],
+            &[
+                StepId::QuitZoomFully,
+                StepId::UpdateZoom,
+                StepId::ReinstallZoom,
+            ],
         )),
         _ => {}
     }

@@ -7,6 +7,7 @@ use md_model::finding::Status::*;
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::ids::{CauseId, StepId};
 
 /// The secure connection failed (a wrong clock explains it on its own).
 pub(super) fn tls(f: &Findings, out: &mut Vec<Cause>) {
@@ -17,48 +18,48 @@ pub(super) fn tls(f: &Findings, out: &mut Vec<Cause>) {
         if public == "unknown_issuer" && local == "trusted" {
             if let Some(product) = by_security {
                 out.push(cause(
-                    "security_software",
+                    CauseId::SecuritySoftware,
                     0.88,
                     format!("{product} on this computer opens Zoom's secure connection (its certificate \"{issuer}\")."),
                     "Security software that scans encrypted traffic replaces Zoom's certificate with its own. Zoom can refuse such connections.",
                     true,
                     vec!["tls".into(), "security_software".into()],
                     &[],
-                    &["pause_security_test"],
+                    &[StepId::PauseSecurityTest],
                 ));
             } else {
                 out.push(cause(
-                    "tls_interception",
+                    CauseId::TlsInterception,
                     0.9,
                     format!("Something on this network opens Zoom's secure connection (re-signed by \"{issuer}\")."),
                     "The network (or a company filter) decrypts and re-signs secure traffic. Zoom's traffic should be excluded from this SSL inspection.",
                     true,
                     vec!["tls".into()],
                     &[],
-                    &["ask_admin", "try_hotspot"],
+                    &[StepId::AskAdmin, StepId::TryHotspot],
                 ));
             }
         } else if stage == "handshake" || stage == "connect" {
             out.push(cause(
-                "zoom_blocked",
+                CauseId::ZoomBlocked,
                 0.75,
                 "This network cuts off Zoom's secure connection.".into(),
                 "The connection to Zoom starts but the secure handshake is stopped on the way: a filter on this network recognises and blocks Zoom.",
                 true,
                 vec!["tls".into()],
                 &[],
-                &["try_hotspot", "ask_admin"],
+                &[StepId::TryHotspot, StepId::AskAdmin],
             ));
         } else {
             out.push(cause(
-                "tls_interception",
+                CauseId::TlsInterception,
                 0.65,
                 "Something on the way replaces Zoom's secure connection.".into(),
                 "The certificate that answered for Zoom is not Zoom's: a filter or a redirect on this network stands in between.",
                 true,
                 vec!["tls".into()],
                 &[],
-                &["ask_admin", "try_hotspot"],
+                &[StepId::AskAdmin, StepId::TryHotspot],
             ));
         }
     }

@@ -39,7 +39,7 @@ pub(super) fn clock_sync(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable
                 ));
             }
             if p.steps.is_empty() {
-                return Err(na(&p.fix.id, "Neither systemd's timedatectl nor chrony is here to set the clock. Set it by hand or install chrony."));
+                return Err(na(p.fix.id, "Neither systemd's timedatectl nor chrony is here to set the clock. Set it by hand or install chrony."));
             }
         }
     }

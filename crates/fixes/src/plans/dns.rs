@@ -33,7 +33,7 @@ pub(super) fn dns_flush(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable>
             }
             if p.steps.is_empty() {
                 return Err(na(
-                    &p.fix.id,
+                    p.fix.id,
                     "This computer keeps no DNS cache (neither systemd-resolved nor nscd runs), so there is nothing to clear.",
                 ));
             }
@@ -44,13 +44,13 @@ pub(super) fn dns_flush(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable>
 }
 
 pub(super) fn dns_public(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
-    let id = p.fix.id.clone();
+    let id = p.fix.id;
     let servers: Vec<String> = env.public_dns.iter().map(|a| a.to_string()).collect();
     if servers.is_empty() {
-        return Err(na(&id, "The profile names no public DNS servers."));
+        return Err(na(id, "The profile names no public DNS servers."));
     }
     let words = servers.join(" and ");
-    let no_interface = || na(&id, "The network connection in use is not known.");
+    let no_interface = || na(id, "The network connection in use is not known.");
     match env.os {
         Os::Windows => {
             let i = env.interface.as_deref().ok_or_else(no_interface)?;
@@ -86,7 +86,7 @@ pub(super) fn dns_public(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable
         Os::Linux => {
             if env.linux.network_manager && env.linux.nm_connection.is_none() && !env.linux.resolved
             {
-                return Err(na(&id, "NetworkManager manages this computer's DNS, but the connection in use is not known. Set the DNS servers in the network settings instead."));
+                return Err(na(id, "NetworkManager manages this computer's DNS, but the connection in use is not known. Set the DNS servers in the network settings instead."));
             }
             let v4: Vec<String> = env
                 .public_dns

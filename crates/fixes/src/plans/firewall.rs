@@ -113,7 +113,7 @@ pub(super) fn nft_rule(
 }
 
 pub(super) fn firewall(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
-    let id = p.fix.id.clone();
+    let id = p.fix.id;
     p.side_effects
         .push("The firewall stays on; only Zoom's traffic is let through.".into());
     match env.os {
@@ -226,7 +226,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                 "nftables" => {
                     let chains = nft_chains(env);
                     if chains.is_empty() {
-                        return Err(na(&id, "nftables has no input or output chain on this computer, so it does not block Zoom."));
+                        return Err(na(id, "nftables has no input or output chain on this computer, so it does not block Zoom."));
                     }
                     for (f, t, c, out) in &chains {
                         let Some(family) = NftFamily::parse(f) else { continue };
@@ -248,7 +248,7 @@ New-NetFirewallRule -Name $d[1] -DisplayName 'Zoom (added by Meeting Doctor)' -G
                 }
                 _ => {
                     return Err(na(
-                        &id,
+                        id,
                         "No firewall that Meeting Doctor can adjust (ufw, firewalld or nftables) was found on this computer.",
                     ))
                 }

@@ -54,9 +54,9 @@ pub use super::undo::undo_steps;
 /// Saved settings, by the name of the `Save` step that read them.
 pub type Saved = BTreeMap<String, String>;
 
-fn na(id: &str, reason: impl Into<String>) -> NotApplicable {
+fn na(id: impl AsRef<str>, reason: impl Into<String>) -> NotApplicable {
     NotApplicable {
-        fix: id.to_string(),
+        fix: id.as_ref().to_string(),
         reason: reason.into(),
     }
 }

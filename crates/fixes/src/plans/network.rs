@@ -3,11 +3,11 @@
 use super::*;
 
 pub(super) fn stack_reset(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
-    let id = p.fix.id.clone();
+    let id = p.fix.id;
     let interface = || {
         env.interface.as_deref().ok_or_else(|| {
             na(
-                &id,
+                id,
                 "The network interface in use is not known, so it cannot be restarted.",
             )
         })
@@ -61,7 +61,7 @@ pub(super) fn stack_reset(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicabl
                     cmd("networkctl", &["reconfigure", i]),
                 ));
             } else {
-                return Err(na(&id, "Nothing on this computer would bring the connection back after a restart (no NetworkManager or systemd-networkd). Restart the computer instead."));
+                return Err(na(id, "Nothing on this computer would bring the connection back after a restart (no NetworkManager or systemd-networkd). Restart the computer instead."));
             }
             p.side_effects
                 .push("The connection drops for a few seconds.".into());

@@ -3,10 +3,10 @@
 use super::*;
 
 pub(super) fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicable> {
-    let id = p.fix.id.clone();
+    let id = p.fix.id;
     let proxy = env.proxy.clone().unwrap_or_default();
     if proxy.is_direct() {
-        return Err(na(&id, "This computer does not use a proxy server."));
+        return Err(na(id, "This computer does not use a proxy server."));
     }
     p.side_effects
         .push("If your organization manages this setting, it may switch the proxy back on.".into());
@@ -38,7 +38,7 @@ pub(super) fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplica
         }
         Os::Macos => {
             let svc = env.service.as_deref().ok_or_else(|| {
-                na(&id, "The network service in use (Wi-Fi, Ethernet…) is not known.")
+                na(id, "The network service in use (Wi-Fi, Ethernet…) is not known.")
             })?;
             for proxy in MacProxy::ALL {
                 p.steps.push(Step::save(
@@ -81,7 +81,7 @@ pub(super) fn proxy_disable(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplica
                 ));
             }
             _ => {
-                return Err(na(&id, "The proxy is set by environment variables (https_proxy and others). Remove them from your shell's or session's startup files, then log in again."))
+                return Err(na(id, "The proxy is set by environment variables (https_proxy and others). Remove them from your shell's or session's startup files, then log in again."))
             }
         },
     }

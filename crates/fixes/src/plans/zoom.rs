@@ -14,7 +14,7 @@ pub(super) fn clear_cache(env: &FixEnv, p: &mut Plan) -> Result<(), NotApplicabl
         .collect();
     if folders.is_empty() {
         return Err(na(
-            &p.fix.id,
+            p.fix.id,
             "Zoom keeps no temporary files on this computer, so there is nothing to put aside.",
         ));
     }

@@ -41,7 +41,7 @@ use sh::*;
 pub fn export(plan: &Plan) -> String {
     let head = Header {
         title: format!("{} ({})", plan.fix.title, plan.fix.id),
-        file: format!("meeting-doctor-{}", file_safe(&plan.fix.id)),
+        file: format!("meeting-doctor-{}", file_safe(plan.fix.id.as_str())),
         why: Some(plan.fix.why.clone()),
         side_effects: plan.side_effects.clone(),
         undo: Some(plan.undo.clone()),

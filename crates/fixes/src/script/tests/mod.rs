@@ -453,7 +453,9 @@ fn every_fix_exports_on_every_os() {
         env.linux.nm_connection = Some("Wired 'x'".into());
         env.linux.timedatectl = true;
         for fix in crate::catalog() {
-            let Ok(p) = plan(&fix.id, &env) else { continue };
+            let Ok(p) = plan(fix.id.as_str(), &env) else {
+                continue;
+            };
             let s = export(&p);
             let n = p.steps.len();
             for (i, step) in p.steps.iter().enumerate() {
