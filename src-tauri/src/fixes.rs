@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use meeting_doctor_core::fixes::fixer::FixEvent;
-use meeting_doctor_core::fixes::fixer::{self, Approval, FixError, Fixer, Recheck};
+use meeting_doctor_core::fixes::fixer::{self, Approval, FixError, FixRecord, Fixer, Recheck};
 use meeting_doctor_core::fixes::journal::Entry;
 use meeting_doctor_core::fixes::{
     self as core_fixes, script, Outcome, OutcomeStatus, Plan, Preview, Suggestion,
@@ -31,8 +31,7 @@ pub struct FixResult {
     /// The entry added to the last report's `fixes_applied`: the outcome
     /// with `action` ("apply" or "undo") and `at`. The UI adds the same
     /// entry to its copy of the report.
-    #[ts(type = "JsonValue")]
-    pub record: serde_json::Value,
+    pub record: FixRecord,
     /// The change is in the journal and can be undone (`outcome.entry`).
     pub can_undo: bool,
 }
@@ -142,29 +141,13 @@ pub fn known(id: &str) -> Result<core_fixes::Fix, IpcError> {
 }
 
 /// Whether a change is an apply or an undo, in the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Apply,
-    Undo,
-}
+pub use meeting_doctor_core::fixes::fixer::FixAction as Action;
 
 /// The report entry for an outcome: the outcome itself (fix, title,
 /// status, message, entry, steps, verification) with `action` and `at`.
 /// An undo is titled "Undo: …" so a report line reads right.
-pub fn record(outcome: &Outcome, action: Action, at: &str) -> serde_json::Value {
-    let mut v = serde_json::to_value(outcome).unwrap_or(serde_json::Value::Null);
-    if let Some(o) = v.as_object_mut() {
-        let word = match action {
-            Action::Apply => "apply",
-            Action::Undo => "undo",
-        };
-        o.insert("action".into(), word.into());
-        o.insert("at".into(), at.into());
-        if action == Action::Undo {
-            o.insert("title".into(), format!("Undo: {}", outcome.title).into());
-        }
-    }
-    v
+pub fn record(outcome: &Outcome, action: Action, at: &str) -> FixRecord {
+    FixRecord::new(outcome, action, at)
 }
 
 fn now() -> String {
@@ -527,7 +510,8 @@ mod tests {
 
         let result = finish(&state, &fixer, outcome.clone(), Action::Apply).await;
         assert!(result.can_undo);
-        let r = &result.record;
+        // As the report JSON says it.
+        let r = &serde_json::to_value(&result.record).unwrap();
         assert_eq!(r["title"], "Put Zoom's temporary files aside");
         assert_eq!(r["status"], "applied");
         assert_eq!(r["action"], "apply");
@@ -565,11 +549,9 @@ mod tests {
         assert!(data.join("stale.tmp").exists(), "moved back");
         let result = finish(&state, &fixer, undone, Action::Undo).await;
         assert!(!result.can_undo);
-        assert_eq!(result.record["action"], "undo");
-        assert_eq!(
-            result.record["title"],
-            "Undo: Put Zoom's temporary files aside"
-        );
+        let record = serde_json::to_value(&result.record).unwrap();
+        assert_eq!(record["action"], "undo");
+        assert_eq!(record["title"], "Undo: Put Zoom's temporary files aside");
         assert_eq!(fixer.history().unwrap()[0].state, EntryState::Undone);
         assert_eq!(state.last_report().unwrap().fixes_applied.len(), 2);
 
@@ -638,7 +620,8 @@ mod tests {
         assert_eq!(ran[0].args[0], "/opt/meeting-doctor/meeting-doctor-app");
         assert_eq!(ran[0].args[1], "--meeting-doctor-elevated");
         assert_eq!(ran[0].args[3], "dns.flush");
-        let record = record(&outcome, Action::Apply, "2025-11-22T10:00:00Z");
+        let record =
+            serde_json::to_value(record(&outcome, Action::Apply, "2025-11-22T10:00:00Z")).unwrap();
         assert_eq!(record["status"], "declined");
         assert!(!can_undo(&fixer, &outcome));
         // The script for an administrator shell is the same plan.

@@ -35,6 +35,7 @@ use std::time::Instant;
 use meeting_doctor_core::activity::{Activity, Running, Work};
 use meeting_doctor_core::compare::{self, Comparison};
 use meeting_doctor_core::diagnosis::clean_code;
+use meeting_doctor_core::fixes::fixer::FixRecord;
 use meeting_doctor_core::render::{self, Format};
 use meeting_doctor_core::report::Overview;
 use meeting_doctor_core::{Plan, Profile, Report, RunEvent, RunOptions};
@@ -110,7 +111,7 @@ impl AppState {
     }
 
     /// Adds a fix's record to the last report's `fixes_applied`.
-    pub fn record_fix(&self, record: serde_json::Value) {
+    pub fn record_fix(&self, record: FixRecord) {
         if let Some(r) = self.last().as_mut() {
             r.fixes_applied.push(record);
         }

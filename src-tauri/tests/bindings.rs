@@ -10,7 +10,9 @@ use meeting_doctor_core::checks::{self, Group};
 use meeting_doctor_core::compare::{Change, Comparison, RunSummary, Verdict};
 use meeting_doctor_core::diagnosis::CONNECTION_CODES;
 use meeting_doctor_core::fixes::apply::StepResult;
-use meeting_doctor_core::fixes::fixer::{CheckChange, Outcome, OutcomeStatus, Verification};
+use meeting_doctor_core::fixes::fixer::{
+    CheckChange, FixAction, FixRecord, Outcome, OutcomeStatus, Verification,
+};
 use meeting_doctor_core::fixes::journal::{Entry, EntryState};
 use meeting_doctor_core::fixes::{Fix, Preview, PreviewStep, Risk, Suggestion};
 use meeting_doctor_core::ids::{CauseId, FixId, StepId};
@@ -61,6 +63,8 @@ fn generate() -> String {
         CheckChange::decl(&cfg),
         Verification::decl(&cfg),
         Outcome::decl(&cfg),
+        FixAction::decl(&cfg),
+        FixRecord::decl(&cfg),
         FixEvent::decl(&cfg),
         FixResult::decl(&cfg),
         EntryState::decl(&cfg),

@@ -121,7 +121,11 @@ next_steps: Array<Step>, };
 
 export type RunInfo = { elapsed_ms: number, deadline_ms: number, deadline_hit: boolean, cancelled: boolean, };
 
-export type Report = { schema: string, generated_at: string, app: AppInfo, system: SystemInfo, profile: ProfileInfo, checks: Array<Finding>, diagnosis: Diagnosis, fixes_applied: Array<JsonValue>, run: RunInfo, 
+export type Report = { schema: string, generated_at: string, app: AppInfo, system: SystemInfo, profile: ProfileInfo, checks: Array<Finding>, diagnosis: Diagnosis, 
+/**
+ * The fixes made or undone after this run, in order.
+ */
+fixes_applied: Array<FixRecord>, run: RunInfo, 
 /**
  * The Zoom error code the person said they see, if any.
  */
@@ -241,6 +245,18 @@ message: string,
  */
 entry: string | null, steps: Array<StepResult>, verification: Verification | null, };
 
+export type FixAction = "apply" | "undo";
+
+export type FixRecord = { action: FixAction, at: string, status: OutcomeStatus, fix: string, title: string, 
+/**
+ * One or two plain sentences.
+ */
+message: string, 
+/**
+ * The journal entry (to undo it).
+ */
+entry: string | null, steps: Array<StepResult>, verification: Verification | null, };
+
 export type FixEvent = { "event": "waiting_for_approval", timeout_s: number, } | { "event": "step", step: StepResult, } | { "event": "verifying", checks: Array<string>, };
 
 export type FixResult = { outcome: Outcome, 
@@ -249,7 +265,7 @@ export type FixResult = { outcome: Outcome,
  * with `action` ("apply" or "undo") and `at`. The UI adds the same
  * entry to its copy of the report.
  */
-record: JsonValue, 
+record: FixRecord, 
 /**
  * The change is in the journal and can be undone (`outcome.entry`).
  */

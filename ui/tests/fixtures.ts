@@ -13,7 +13,6 @@ import type {
   FixResult,
   Group,
   HistoryEntry,
-  JsonValue,
   Outcome,
   OutcomeStatus,
   Overview,
@@ -917,7 +916,7 @@ export function fixResult(
   return {
     outcome: o,
     record: {
-      ...(JSON.parse(JSON.stringify(o)) as Partial<Record<string, JsonValue>>),
+      ...(JSON.parse(JSON.stringify(o)) as Outcome),
       action,
       at: "2025-11-22T06:25:00Z",
       ...(action === "undo" ? { title: `Undo: ${o.title}` } : {}),

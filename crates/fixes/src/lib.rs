@@ -17,6 +17,7 @@ pub mod elevate;
 pub mod env;
 mod files;
 pub mod journal;
+pub mod outcome;
 pub mod plans;
 pub mod script;
 pub mod store;

@@ -10,6 +10,7 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use md_fixes::outcome::FixRecord;
 use md_model::checks::Group;
 use md_model::finding::{Finding, Status};
 use md_model::profile::Profile;
@@ -104,8 +105,9 @@ pub struct Report {
     pub profile: ProfileInfo,
     pub checks: Vec<Finding>,
     pub diagnosis: Diagnosis,
-    #[ts(type = "Array<JsonValue>")]
-    pub fixes_applied: Vec<serde_json::Value>,
+    /// The fixes made or undone after this run, in order.
+    #[serde(default)]
+    pub fixes_applied: Vec<FixRecord>,
     pub run: RunInfo,
     /// The Zoom error code the person said they see, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]

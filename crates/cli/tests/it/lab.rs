@@ -606,16 +606,12 @@ fn top_cause(report: &Value) -> Option<String> {
         .map(|c| c["id"].as_str().unwrap().to_string())
 }
 
-#[test]
-fn each_lab_fault_yields_its_own_top_cause() {
-    if skip() {
-        return;
-    }
-    let w = World::new(true);
-    let lab = w.lab();
+/// One lab network per fault, with what a run there must name first.
+type Case<'a> = (&'a str, LabProfile, Vec<(&'a str, &'a Path)>, &'a str);
+
+fn fault_cases(lab: &NsLab) -> Vec<Case<'_>> {
     let healthy = lab.healthy();
-    type Case<'a> = (&'a str, LabProfile, Vec<(&'a str, &'a Path)>, &'a str);
-    let cases: Vec<Case> = vec![
+    vec![
         (
             "portal",
             LabProfile {
@@ -690,7 +686,16 @@ fn each_lab_fault_yields_its_own_top_cause() {
             "zoom_outage",
         ),
         ("silent", lab.silent(), vec![], "offline"),
-    ];
+    ]
+}
+
+#[test]
+fn each_lab_fault_yields_its_own_top_cause() {
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let cases = fault_cases(w.lab());
     for (name, spec, env, want) in cases {
         let profile = w.lab_profile(&format!("{}.toml", name.replace(' ', "-")), &spec);
         let (code, report, _) = w.check_json(&profile, &env);
@@ -1184,5 +1189,62 @@ fn a_proxy_script_file_that_never_ends_ends_the_check_promptly() {
             "{}: took {took:?}",
             script.display()
         );
+    }
+}
+
+/// What a refactor must not change in a report: each check's id and
+/// status, the causes in order, and each cause's fixes.
+fn contract_of(report: &Value) -> Value {
+    let checks: Vec<Value> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::json!([c["id"], c["status"]]))
+        .collect();
+    let causes: Vec<Value> = report["diagnosis"]["causes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| serde_json::json!([c["id"], c["fixes"]]))
+        .collect();
+    serde_json::json!({ "checks": checks, "causes": causes })
+}
+
+/// Opt-in (`MD_COMPARE_CLI=path/to/an/older/meeting-doctor`): every lab
+/// network gives the same checks, statuses, causes and fix ids with this
+/// build as with the older one. For refactors that must not change what
+/// a report says; build the older commit in a worktree and point at it.
+#[test]
+fn reports_match_an_older_build_on_every_lab_network() {
+    let Some(older) = std::env::var_os("MD_COMPARE_CLI") else {
+        return;
+    };
+    if skip() {
+        return;
+    }
+    let w = World::new(true);
+    let lab = w.lab();
+    let mut cases = fault_cases(lab);
+    cases.push(("healthy", lab.healthy(), vec![], ""));
+    cases.push(("broken", lab.broken(), vec![], ""));
+    for (name, spec, env, _) in cases {
+        let profile = w.lab_profile(&format!("cmp-{}.toml", name.replace(' ', "-")), &spec);
+        let (code, report, _) = w.check_json(&profile, &env);
+        let mut cmd = w.ns.command(&older);
+        cmd.args(["check", "--json", "--profile", profile.to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .env_remove("HTTP_PROXY")
+            .env_remove("http_proxy")
+            .env_remove("HTTPS_PROXY")
+            .env_remove("https_proxy")
+            .env_remove("ALL_PROXY");
+        for (k, v) in &env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run the older build");
+        let old: Value = serde_json::from_slice(&out.stdout).expect("the older build's JSON");
+        assert_eq!(out.status.code(), Some(code), "{name}: exit code");
+        assert_eq!(contract_of(&report), contract_of(&old), "{name}");
+        eprintln!("{name}: same checks, statuses, causes and fixes");
     }
 }

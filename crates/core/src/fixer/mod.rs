@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use ts_rs::TS;
 
 use crate::{CancellationToken, Profile};
@@ -58,56 +58,9 @@ pub enum FixError {
     Store(#[from] StoreError),
 }
 
-/// How a fix (or an undo) ended, for a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeStatus {
-    Applied,
-    Failed,
-    /// The person said no at the administrator prompt.
-    Declined,
-    /// Stopped while waiting for the prompt to be answered.
-    Cancelled,
-    /// This account may not make the change.
-    NotAuthorized,
-    /// Nobody answered the prompt in time.
-    TimedOut,
-    /// The fix cannot be done on this computer.
-    NotApplicable,
-}
-
-/// One check before and after the fix.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct CheckChange {
-    pub id: String,
-    pub title: String,
-    pub before: Option<Status>,
-    pub after: Status,
-    pub summary: String,
-}
-
-/// The fix's checks, run again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Verification {
-    pub checks: Vec<CheckChange>,
-    /// Something that failed now passes, and nothing got worse.
-    pub helped: bool,
-    /// Every check of the fix now passes.
-    pub all_pass: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
-pub struct Outcome {
-    pub status: OutcomeStatus,
-    pub fix: String,
-    pub title: String,
-    /// One or two plain sentences.
-    pub message: String,
-    /// The journal entry (to undo it).
-    pub entry: Option<String>,
-    pub steps: Vec<StepResult>,
-    pub verification: Option<Verification>,
-}
+pub use md_fixes::outcome::{
+    CheckChange, FixAction, FixRecord, Outcome, OutcomeStatus, Verification,
+};
 
 /// What happens while a fix (or an undo) runs, for a live view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -17,6 +17,7 @@
 use std::path::PathBuf;
 
 use meeting_doctor_core::compare::compare;
+use meeting_doctor_core::fixes::fixer::FixRecord;
 use meeting_doctor_core::render::{
     admin_note, redacted, render, render_with, Format, RenderOptions,
 };
@@ -430,9 +431,28 @@ fn personal() -> Report {
             USER.to_uppercase()
         );
     });
-    r.fixes_applied =
-        vec![json!({"id": "dns.flush", "outcome": format!("done by {USER} on {PRIVATE_V4}")})];
+    r.fixes_applied = vec![fix_record(
+        "failed",
+        format!("failed for {USER} on {PRIVATE_V4}"),
+    )];
     r.diagnosed()
+}
+
+/// A `dns.flush` record with this status and message (no title: the
+/// report names it by id).
+fn fix_record(status: &str, message: String) -> FixRecord {
+    serde_json::from_value(json!({
+        "status": status,
+        "fix": "dns.flush",
+        "title": "",
+        "message": message,
+        "entry": null,
+        "steps": [],
+        "verification": null,
+        "action": "apply",
+        "at": "2025-11-22T10:00:00Z",
+    }))
+    .expect("a fix record")
 }
 
 fn secrets() -> Vec<String> {
@@ -515,10 +535,7 @@ fn redaction_keeps_the_shape_and_matches_addresses() {
     assert!(gw.starts_with("address-"), "{gw}");
     assert_eq!(vpn.evidence["route"]["source"], gw);
     assert_eq!(vpn.detail.matches(gw).count(), 2, "{}", vpn.detail);
-    assert!(r.fixes_applied[0]["outcome"]
-        .as_str()
-        .unwrap()
-        .ends_with(gw));
+    assert!(r.fixes_applied[0].outcome.message.ends_with(gw));
     let udp = r.checks.iter().find(|c| c.id == "udp.3478").unwrap();
     let mapped = udp.evidence["mapped"].as_str().unwrap();
     assert!(
@@ -618,8 +635,7 @@ fn leaky() -> Report {
             "STUN to stun.example:3478 at 10:30:00 from Zoom 6.2.11.50139; zoom.us:8801 answers"
                 .into();
     });
-    r.fixes_applied =
-        vec![json!({"id": "dns.flush", "outcome": "applied", "note": format!("through {PROXY}")})];
+    r.fixes_applied = vec![fix_record("applied", format!("applied through {PROXY}"))];
     r.diagnosed()
 }
 

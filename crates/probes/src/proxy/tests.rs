@@ -1,4 +1,5 @@
 use super::*;
+#[cfg(unix)]
 use std::time::Instant;
 
 fn settings(f: impl FnOnce(&mut ProxySettings)) -> ProxySettings {

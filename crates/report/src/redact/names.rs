@@ -195,8 +195,16 @@ impl Redactor {
         for c in &mut r.checks {
             self.value(&mut c.evidence, true);
         }
-        for v in &mut r.fixes_applied {
-            self.value(v, true);
+        // Walked as the JSON a report is shared as, like the evidence: a
+        // fix's message and steps carry text from this computer. The walk
+        // only rewrites words inside strings, so the record reads back.
+        for rec in &mut r.fixes_applied {
+            if let Ok(mut v) = serde_json::to_value(&*rec) {
+                self.value(&mut v, true);
+                if let Ok(redacted) = serde_json::from_value(v) {
+                    *rec = redacted;
+                }
+            }
         }
         r
     }

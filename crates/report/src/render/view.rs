@@ -1,6 +1,7 @@
 //! The view: a report turned into what every format shows, in the order a person reads it.
 
 use super::*;
+use md_fixes::outcome::{FixRecord, OutcomeStatus};
 
 /// Overall state, for the colour of the headline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,39 +207,39 @@ impl View {
 
 /// One applied fix, in a line: its title (or id) and outcome when the entry
 /// has them, else the entry itself.
-pub(super) fn fix_line(v: &Value) -> String {
-    let s = |k: &str| v.get(k).and_then(Value::as_str);
-    let changes: Vec<String> = v
-        .pointer("/verification/checks")
-        .and_then(Value::as_array)
-        .map(|checks| {
-            checks
-                .iter()
-                .filter_map(|c| {
-                    Some(format!(
-                        "{} {} → {}",
-                        c.get("title")?.as_str()?,
-                        c.get("before").and_then(Value::as_str).unwrap_or("not run"),
-                        c.get("after")?.as_str()?
-                    ))
-                })
-                .collect()
+pub(super) fn fix_line(r: &FixRecord) -> String {
+    let o = &r.outcome;
+    let changes: Vec<String> = o
+        .verification
+        .iter()
+        .flat_map(|v| &v.checks)
+        .map(|c| {
+            format!(
+                "{} {} → {}",
+                c.title,
+                c.before.map_or("not run".to_string(), |s| s.to_string()),
+                c.after
+            )
         })
-        .unwrap_or_default();
-    let status = s("outcome").or(s("status")).map(|o| match o {
-        "applied" => "done",
-        "failed" => "did not work",
-        "declined" => "declined at the administrator prompt",
-        "cancelled" => "cancelled",
-        "not_authorized" => "not allowed for this account",
-        "timed_out" => "no answer at the administrator prompt",
-        "not_applicable" => "not possible on this computer",
-        other => other,
-    });
-    match (s("title").or(s("id")), status) {
-        (Some(t), Some(o)) if !changes.is_empty() => format!("{t}: {o} ({})", changes.join(", ")),
-        (Some(t), Some(o)) => format!("{t}: {o}"),
-        (Some(t), None) => t.to_string(),
-        _ => v.to_string(),
+        .collect();
+    let status = match o.status {
+        OutcomeStatus::Applied => "done",
+        OutcomeStatus::Failed => "did not work",
+        OutcomeStatus::Declined => "declined at the administrator prompt",
+        OutcomeStatus::Cancelled => "cancelled",
+        OutcomeStatus::NotAuthorized => "not allowed for this account",
+        OutcomeStatus::TimedOut => "no answer at the administrator prompt",
+        OutcomeStatus::NotApplicable => "not possible on this computer",
+    };
+    let title = if o.title.is_empty() { &o.fix } else { &o.title };
+    let mut line = format!("{title}: {status}");
+    if !changes.is_empty() {
+        line += &format!(" ({})", changes.join(", "));
     }
+    // Why it did not work, for the technician (a fix that worked says so
+    // through its checks).
+    if o.status != OutcomeStatus::Applied && !o.message.is_empty() {
+        line += &format!(": {}", o.message);
+    }
+    line
 }
