@@ -13,12 +13,16 @@ pub mod command;
 pub mod linux;
 pub mod macos;
 pub mod model;
+mod platform;
 pub mod process;
+#[cfg(any(test, feature = "testing"))]
+pub mod replays;
 mod system_info;
 pub mod windows;
 
 pub use command::{CommandSpec, ExecError, Executor, Output};
 pub use model::*;
+pub use platform::Platform;
 pub use system_info::system_info;
 
 /// Test support: reads `tests/fixtures/<os>/<name>`. A first line starting

@@ -9,7 +9,7 @@ use rustls::ClientConfig;
 
 use crate::proxy::Script;
 use md_facts::collect::Fact;
-use md_facts::ProxySettings;
+use md_facts::{Platform, ProxySettings};
 use md_model::error::{Error, Result};
 use md_model::profile::Profile;
 use md_net::trust::{crypto_provider, Trust};
@@ -22,6 +22,8 @@ pub struct Context {
     /// Does not follow redirects (a captive portal's redirect is evidence).
     /// Never uses a proxy by itself: see [`Context::http_for`].
     pub http: reqwest::Client,
+    /// The computer whose settings are read (this one, or a replay).
+    pub platform: Platform,
     proxy: Arc<ProxyState>,
 }
 
@@ -51,8 +53,16 @@ impl Context {
             profile: Arc::new(profile),
             trust,
             http,
+            platform: Platform::this_computer(),
             proxy: Arc::default(),
         })
+    }
+
+    /// Reads this platform's settings instead of this computer's (a test
+    /// replaying another OS's recorded outputs).
+    pub fn with_platform(mut self, platform: Platform) -> Context {
+        self.platform = platform;
+        self
     }
 
     /// Uses these proxy settings instead of reading the system's.
@@ -71,7 +81,7 @@ impl Context {
             .get_or_init(|| async {
                 match &self.proxy.given {
                     Some(s) => s.clone(),
-                    None => md_facts::collect::proxy_settings().await,
+                    None => self.platform.proxy_settings().await,
                 }
             })
             .await

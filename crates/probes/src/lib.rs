@@ -239,7 +239,7 @@ impl Probe {
                 None => vec![],
             },
             ProbeKind::Dns => {
-                let servers = tokio::time::timeout(step, md_facts::collect::dns_servers());
+                let servers = tokio::time::timeout(step, ctx.platform.dns_servers());
                 let ((mut system, reference), servers) = tokio::join!(
                     dns::check(&p.dns.names, &p.dns.reference_resolvers, step),
                     servers
@@ -280,7 +280,9 @@ impl Probe {
                 let settings = ctx.proxy_settings().await;
                 let script = ctx.proxy_script().await;
                 let zoom = p.tls.targets.first();
-                let facts = md_facts::collect::this_computer_with(p, Some(settings.clone()));
+                let facts = ctx
+                    .platform
+                    .facts_toward(md_model::profile::zoom_host_of(p), Some(settings.clone()));
                 let proxy_check = async {
                     let zoom_ip = match zoom {
                         Some(z) => md_net::resolve_system(&z.host.0, z.port, step)

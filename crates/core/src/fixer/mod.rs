@@ -11,6 +11,7 @@ use ts_rs::TS;
 
 use crate::{CancellationToken, Profile};
 use md_facts::command::{Executor, System};
+use md_facts::Platform;
 use md_fixes::apply::{self, Applied, ApplyError, StepResult};
 use md_fixes::elevate::{self, Elevation, Request};
 use md_fixes::journal::{Entry, Journal, JournalError, Record};
@@ -136,9 +137,18 @@ impl Fixer {
 
     /// Reads this computer's facts and builds the fix environment.
     pub async fn for_this_computer(profile: &Profile) -> Fixer {
-        let facts = md_facts::collect::this_computer(profile).await;
-        let env = FixEnv::current(profile, &facts, &System).await;
-        Fixer::new(env, Arc::new(System))
+        Fixer::for_platform(profile, &Platform::this_computer()).await
+    }
+
+    /// Reads `platform`'s facts and builds the fix environment on it: its
+    /// commands go through the platform's executor (a replay in tests).
+    /// The person's folders are still this process's own.
+    pub async fn for_platform(profile: &Profile, platform: &Platform) -> Fixer {
+        let facts = platform
+            .facts_toward(md_model::profile::zoom_host_of(profile), None)
+            .await;
+        let env = FixEnv::current(profile, &facts, platform.exec.as_ref()).await;
+        Fixer::new(env, platform.exec.clone())
     }
 
     /// The person's journal (fixes that need no rights).

@@ -25,6 +25,7 @@ pub use on_macos::*;
 pub use on_windows::*;
 pub use read::pick_firewall;
 use read::*;
+pub(crate) use read::{read as read_fact, STEP};
 pub use this_computer::*;
 
 /// A fact, or the reason it is not known ("needs administrator rights",

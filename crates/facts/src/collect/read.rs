@@ -2,12 +2,12 @@
 
 use super::*;
 
-pub(super) const STEP: Duration = Duration::from_secs(3);
+pub(crate) const STEP: Duration = Duration::from_secs(3);
 
 /// Runs `spec` and parses its standard output. A tool that is missing,
 /// refuses without rights, fails or prints something unexpected becomes the
 /// reason the fact is unknown.
-pub(super) async fn read<T>(
+pub(crate) async fn read<T>(
     exec: &dyn Executor,
     spec: &CommandSpec,
     parse: impl Fn(&str) -> Result<T, ParseError>,

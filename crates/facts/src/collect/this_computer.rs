@@ -1,6 +1,7 @@
-//! The facts of the computer this program runs on.
+//! The facts of the computer this program runs on ([`Platform::this_computer`]).
 
 use super::*;
+use crate::Platform;
 
 /// Collects this computer's facts. The route is looked up for the address
 /// the profile's first Zoom host resolves to (a route lookup sends nothing).
@@ -10,29 +11,12 @@ pub async fn this_computer(profile: &md_model::profile::Profile) -> Facts {
 
 /// The system's proxy settings as the Zoom client reads them.
 pub async fn proxy_settings() -> Fact<ProxySettings> {
-    let exec = &crate::command::System;
-    match Os::current() {
-        Os::Linux => linux_proxy(exec, &LinuxEnv::current()).await,
-        Os::Windows => read(exec, &windows::proxy_spec(), windows::parse_proxy).await,
-        Os::Macos => read(exec, &macos::proxy_spec(), macos::parse_scutil_proxy).await,
-    }
+    Platform::this_computer().proxy_settings().await
 }
 
 /// The DNS servers this computer is set to use.
 pub async fn dns_servers() -> Fact<DnsServers> {
-    let exec = &crate::command::System;
-    match Os::current() {
-        Os::Linux => linux_dns(exec, &LinuxEnv::current()).await,
-        Os::Windows => {
-            read(
-                exec,
-                &windows::dns_servers_spec(),
-                windows::parse_dns_servers,
-            )
-            .await
-        }
-        Os::Macos => read(exec, &macos::dns_servers_spec(), macos::parse_scutil_dns).await,
-    }
+    Platform::this_computer().dns_servers().await
 }
 
 /// [`this_computer`], with the proxy settings already read (the run reads
@@ -50,20 +34,8 @@ pub async fn this_computer_at(
     host: Option<(String, u16)>,
     proxy: Option<Fact<ProxySettings>>,
 ) -> Facts {
-    let zoom = match host {
-        Some((h, port)) => md_net::resolve_system(&h, port, STEP)
-            .await
-            .ok()
-            .and_then(|a| a.first().map(|s| s.ip())),
-        None => None,
-    };
-    match md_model::system::Os::current() {
-        Os::Linux => linux(&crate::command::System, &LinuxEnv::current(), zoom, proxy).await,
-        Os::Windows => windows(&crate::command::System, zoom, proxy).await,
-        Os::Macos => macos(&crate::command::System, zoom, proxy).await,
-    }
+    Platform::this_computer().facts_toward(host, proxy).await
 }
-
 impl Facts {
     /// Every fact unknown for the same reason.
     pub fn unread(os: Os, reason: &str) -> Facts {

@@ -5,53 +5,14 @@
 use std::net::IpAddr;
 
 use md_facts::collect::{macos, pick_firewall, windows, Fact, Facts};
-use md_facts::command::{CommandSpec, Replay};
-use md_facts::fixture;
-use md_facts::{macos, windows};
 use md_facts::{FirewallProfile, FirewallRule, FirewallState, InterfaceKind, LinkKind};
 use md_model::system::Os;
 use md_probes::computer::judge;
 
 #[tokio::test]
 async fn windows_on_a_wireguard_vpn_with_zoom_blocked_and_third_party_antivirus() {
-    let w = |name: &str| fixture("windows", name);
     let zoom: IpAddr = "170.114.52.2".parse().unwrap();
-    let exec = Replay::new()
-        .ok(&windows::proxy_spec(), &w("ps-proxy--pac.json"))
-        .ok(&windows::adapters_spec(), &w("ps-adapters--vpn-up.json"))
-        .ok(
-            &CommandSpec::new("route", &["print", "-4"]),
-            &w("route-print-4--en-win10-wireguard.txt"),
-        )
-        .ok(
-            &windows::route_spec(zoom),
-            &w("ps-route--vpn-half-default.json"),
-        )
-        .ok(
-            &windows::dns_servers_spec(),
-            &w("ps-dns-servers--wifi-vpn.json"),
-        )
-        .ok(
-            &windows::firewall_profiles_spec(),
-            &w("ps-firewall-profiles--on.json"),
-        )
-        .ok(
-            &windows::firewall_rules_spec(),
-            &w("ps-firewall-rules--zoom-blocked.json"),
-        )
-        .ok(
-            &windows::antivirus_spec(),
-            &w("ps-antivirus--third-party.json"),
-        )
-        .ok(&windows::zoom_spec(), &w("ps-zoom--per-user.json"))
-        .ok(
-            &windows::wlan_spec(),
-            &w("netsh-wlan-show-interfaces--en-win11-5ghz.txt"),
-        )
-        .ok(
-            &windows::winhttp_spec(),
-            &w("netsh-winhttp-show-proxy--en-per-scheme.txt"),
-        );
+    let exec = md_facts::replays::windows_on_a_vpn_with_zoom_blocked(zoom);
     let f = windows(&exec, Some(zoom), None).await;
     assert!(f.proxy.value().unwrap().pac_url.is_some());
     // The machine-wide WinHTTP proxy is read beside the user's settings.
@@ -88,41 +49,8 @@ async fn windows_on_a_wireguard_vpn_with_zoom_blocked_and_third_party_antivirus(
 
 #[tokio::test]
 async fn macos_on_wifi_with_a_proxy_and_zoom_blocked_by_the_firewall() {
-    let m = |name: &str| fixture("macos", name);
     let zoom: IpAddr = "170.114.52.2".parse().unwrap();
-    let fw = macos::firewall_specs();
-    let zs = macos::zoom_specs();
-    let exec = Replay::new()
-        .ok(
-            &macos::proxy_spec(),
-            &m("scutil-proxy--manual-http-https-socks.txt"),
-        )
-        .ok(
-            &macos::hardware_ports_spec(),
-            &m("networksetup-listallhardwareports--redacted-macs.txt"),
-        )
-        .ok(&macos::netstat_spec(), &m("netstat-rn--plain-vm.txt"))
-        .ok(&macos::route_spec(zoom), &m("route-n-get--default-en0.txt"))
-        .ok(
-            &macos::dns_servers_spec(),
-            &m("scutil-dns--tailscale-utun-supplemental.txt"),
-        )
-        .ok(
-            &fw[0],
-            &m("socketfilterfw-getglobalstate--enabled-state1.txt"),
-        )
-        .ok(&fw[2], &m("socketfilterfw-getappblocked--zoom-blocked.txt"))
-        .ok(&fw[3], &m("socketfilterfw-listapps--newer-format.txt"))
-        .ok(
-            &macos::security_spec(),
-            &m("systemextensionsctl-list--crowdstrike-zscaler.txt"),
-        )
-        .ok(&zs[0], &m("Info.plist--zoom-us-app.xml"))
-        .ok(&zs[1], "x86_64 arm64\n")
-        .ok(
-            &macos::airport_json_spec(),
-            &m("system-profiler-SPAirPortDataType-json--connected-5ghz.json"),
-        );
+    let exec = md_facts::replays::macos_on_wifi_with_zoom_blocked(zoom);
     let f = macos(&exec, Some(zoom), None).await;
     assert!(f.proxy.value().unwrap().http.is_some());
     assert_eq!(f.route_to_zoom.value().unwrap().interface, "en0");
