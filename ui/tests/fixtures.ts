@@ -29,6 +29,7 @@ import type {
   Verdict,
 } from "../src/bindings";
 import { verifies } from "../src/fixes";
+import { CONNECTION_CODES as ENGINE_CODES } from "../src/vocabulary";
 import { groupForId } from "../src/labels";
 
 const TITLES: Record<string, string> = {
@@ -392,26 +393,8 @@ export function step(id: StepId): Step {
   return { id, title, why, how, worked_if };
 }
 
-export const CONNECTION_CODES = [
-  "104101",
-  "104102",
-  "104103",
-  "104104",
-  "104105",
-  "104106",
-  "104110",
-  "104111",
-  "104112",
-  "104113",
-  "104114",
-  "104115",
-  "104116",
-  "104117",
-  "104118",
-  "10002",
-  "5003",
-  "5004",
-];
+/** What the engine sends as a connection cause's codes: every code it knows. */
+export const CONNECTION_CODES: string[] = [...ENGINE_CODES];
 
 export function cause(
   id: CauseId,

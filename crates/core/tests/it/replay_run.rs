@@ -10,6 +10,7 @@ use md_lab::{Lab, LabConfig, LabProfile};
 use meeting_doctor_core::facts::command::Replay;
 use meeting_doctor_core::facts::{self, replays, Platform};
 use meeting_doctor_core::fixes::Fixer;
+use meeting_doctor_core::ids::FixId;
 use meeting_doctor_core::profile::zoom_host_of;
 use meeting_doctor_core::system::Os;
 use meeting_doctor_core::trust::{load_pem_files, Trust};
@@ -103,16 +104,29 @@ fn network_passes(r: &Report) {
     }
 }
 
+/// The recorded firewall blocks Zoom: its check fails and the diagnosis
+/// names it, with the fix that lets Zoom through.
+fn the_firewall_is_blamed(r: &Report) {
+    assert_eq!(
+        status(r, "firewall"),
+        Status::Fail,
+        "{}",
+        summary(r, "firewall")
+    );
+    let cause = r
+        .diagnosis
+        .causes
+        .iter()
+        .find(|c| c.id == "local_firewall")
+        .unwrap_or_else(|| panic!("no local_firewall cause: {:?}", r.diagnosis.causes));
+    assert!(cause.fixes.contains(&FixId::FirewallAllowZoom));
+}
+
 #[tokio::test]
 async fn a_whole_run_as_windows_on_a_vpn_blames_its_firewall_and_offers_the_windows_fix() {
     let (r, fixer) = run_as(Os::Windows, replays::windows_on_a_vpn_with_zoom_blocked).await;
     network_passes(&r);
-    assert_eq!(
-        status(&r, "firewall"),
-        Status::Fail,
-        "{}",
-        summary(&r, "firewall")
-    );
+    the_firewall_is_blamed(&r);
     assert!(
         summary(&r, "vpn").contains("wg-corp"),
         "{}",
@@ -127,15 +141,6 @@ async fn a_whole_run_as_windows_on_a_vpn_blames_its_firewall_and_offers_the_wind
         "{}",
         summary(&r, "proxy")
     );
-    let cause = r
-        .diagnosis
-        .causes
-        .iter()
-        .find(|c| c.id == "local_firewall")
-        .unwrap_or_else(|| panic!("no local_firewall cause: {:?}", r.diagnosis.causes));
-    assert!(cause
-        .fixes
-        .contains(&meeting_doctor_core::ids::FixId::FirewallAllowZoom));
     // The fix offered is the Windows one, built from the replayed facts.
     let preview = fixer.preview("firewall.allow_zoom").unwrap();
     assert_eq!(preview.os, Os::Windows);
@@ -154,17 +159,7 @@ async fn a_whole_run_as_windows_on_a_vpn_blames_its_firewall_and_offers_the_wind
 async fn a_whole_run_as_macos_on_wifi_blames_its_firewall_and_offers_the_macos_fix() {
     let (r, fixer) = run_as(Os::Macos, replays::macos_on_wifi_with_zoom_blocked).await;
     network_passes(&r);
-    assert_eq!(
-        status(&r, "firewall"),
-        Status::Fail,
-        "{}",
-        summary(&r, "firewall")
-    );
-    assert!(
-        r.diagnosis.causes.iter().any(|c| c.id == "local_firewall"),
-        "{:?}",
-        r.diagnosis.causes
-    );
+    the_firewall_is_blamed(&r);
     let preview = fixer.preview("firewall.allow_zoom").unwrap();
     assert_eq!(preview.os, Os::Macos);
     assert!(
