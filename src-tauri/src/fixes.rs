@@ -355,7 +355,7 @@ mod tests {
 
     fn finding(id: &str, status: Status) -> Finding {
         Finding {
-            id: id.into(),
+            id: id.parse().expect("a check id"),
             title: "The Zoom app".into(),
             status,
             summary: format!("{id} {status:?}"),

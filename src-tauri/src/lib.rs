@@ -458,10 +458,11 @@ mod tests {
 
     #[test]
     fn the_technician_report_is_always_the_redacted_markdown() {
+        use meeting_doctor_core::ids::CheckId;
         use meeting_doctor_core::{Finding, Status};
         let outcome = meeting_doctor_core::RunOutcome {
             findings: vec![Finding::new(
-                "proxy",
+                CheckId::Proxy,
                 Status::Warn,
                 "Web traffic goes through a proxy (http://alice:hunter2@proxy.corp.example:8080) on finance-pc-12.",
             )],

@@ -15,7 +15,7 @@ use meeting_doctor_core::fixes::fixer::{
 };
 use meeting_doctor_core::fixes::journal::{Entry, EntryState};
 use meeting_doctor_core::fixes::{Fix, Preview, PreviewStep, Risk, Suggestion};
-use meeting_doctor_core::ids::{CauseId, FixId, StepId};
+use meeting_doctor_core::ids::{CauseId, CheckId, FixId, StepId};
 use meeting_doctor_core::render::Format;
 use meeting_doctor_core::report::{
     AppInfo, Cause, Diagnosis, Overview, PlannedCheck, ProfileInfo, RunInfo, Step,
@@ -32,6 +32,7 @@ fn generate() -> String {
         JSON_VALUE.to_string(),
         Status::decl(&cfg),
         Group::decl(&cfg),
+        CheckId::decl(&cfg),
         CauseId::decl(&cfg),
         FixId::decl(&cfg),
         StepId::decl(&cfg),
@@ -107,16 +108,16 @@ fn vocabulary() -> String {
     out += "\n/** The group of each check with a fixed id. */\n";
     out += "export const CHECK_GROUP: Readonly<Record<string, Group>> = {\n";
     out += &list(
-        checks::FIXED_IDS
+        CheckId::FIXED
             .iter()
-            .map(|id| format!("{}: {}", quoted(id), group(checks::group(id))))
+            .map(|id| format!("{}: {}", quoted(&id.to_string()), group(checks::group(*id))))
             .collect(),
     );
     out += "};\n";
     out += "\n/** The group of the per-port checks (`tcp.<port>`, `udp.<port>`). */\n";
     out += &format!(
         "export const PORT_CHECK_GROUP: Group = {};\n",
-        group(checks::group("tcp.443"))
+        group(checks::group(CheckId::Tcp(443)))
     );
     let ids = |name: &str, ty: &str, all: Vec<&str>| {
         format!(

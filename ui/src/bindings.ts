@@ -7,6 +7,8 @@ export type Status = "pass" | "warn" | "fail" | "unknown" | "skipped";
 
 export type Group = "Internet" | "ZoomServers" | "Dns" | "SecurityAndProxy" | "ThisComputer";
 
+export type CheckId = string;
+
 export type CauseId = "offline" | "captive_portal" | "dns_failure" | "dns_filtered" | "zoom_blocked" | "signaling_ports_blocked" | "udp_blocked" | "proxy_interference" | "tls_interception" | "clock_skew" | "vpn_interference" | "local_firewall" | "security_software" | "zoom_outage" | "zoom_client_problem" | "poor_connection";
 
 export type FixId = "zoom.quit" | "dns.flush" | "clock.sync" | "zoom.clear_cache" | "firewall.allow_zoom" | "proxy.disable" | "dns.use_public" | "network.stack_reset";
@@ -17,7 +19,7 @@ export type Finding = {
 /**
  * Stable check id (`tcp.443`, `dns.system`, …): part of the contract.
  */
-id: string, 
+id: CheckId, 
 /**
  * Plain-words name of the check.
  */
@@ -35,7 +37,7 @@ detail: string,
  */
 evidence: JsonValue, elapsed_ms: number, };
 
-export type RunEvent = { "event": "started", id: string, title: string, group: Group, } | { "event": "finished", finding: Finding, };
+export type RunEvent = { "event": "started", id: CheckId, title: string, group: Group, } | { "event": "finished", finding: Finding, };
 
 export type Os = "windows" | "macos" | "linux";
 
@@ -131,7 +133,7 @@ fixes_applied: Array<FixRecord>, run: RunInfo,
  */
 error_code?: string, };
 
-export type PlannedCheck = { id: string, title: string, group: Group, };
+export type PlannedCheck = { id: CheckId, title: string, group: Group, };
 
 export type Overview = { app: AppInfo, system: SystemInfo, profile: ProfileInfo, checks: Array<PlannedCheck>, };
 
@@ -139,7 +141,7 @@ export type Format = "json" | "markdown" | "html" | "text";
 
 export type Verdict = "first_network_blocks" | "second_network_blocks" | "same_on_both" | "different_problems" | "both_fine";
 
-export type Change = { id: string, title: string, before: Status, after: Status, 
+export type Change = { id: CheckId, title: string, before: Status, after: Status, 
 /**
  * The summaries, so a person sees what each run said.
  */
@@ -223,7 +225,7 @@ detail: string, };
 
 export type OutcomeStatus = "applied" | "failed" | "declined" | "cancelled" | "not_authorized" | "timed_out" | "not_applicable";
 
-export type CheckChange = { id: string, title: string, before: Status | null, after: Status, summary: string, };
+export type CheckChange = { id: CheckId, title: string, before: Status | null, after: Status, summary: string, };
 
 export type Verification = { checks: Array<CheckChange>, 
 /**

@@ -319,6 +319,7 @@ pub fn facts(out: &mut impl Write, value: &serde_json::Value) -> io::Result<()> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use meeting_doctor_core::ids::CheckId;
     use meeting_doctor_core::{Profile, RunOutcome};
     use serde_json::json;
 
@@ -347,13 +348,17 @@ mod tests {
     }
 
     fn hostile_wifi() -> Finding {
-        Finding::new("network_type", Status::Pass, format!("On Wi-Fi {HOSTILE}."))
-            .evidence(json!({ "link": { "kind": "wifi", "wifi": { "ssid": HOSTILE } } }))
+        Finding::new(
+            CheckId::NetworkType,
+            Status::Pass,
+            format!("On Wi-Fi {HOSTILE}."),
+        )
+        .evidence(json!({ "link": { "kind": "wifi", "wifi": { "ssid": HOSTILE } } }))
     }
 
     fn hostile_portal() -> Finding {
         Finding::new(
-            "captive_portal",
+            CheckId::CaptivePortal,
             Status::Fail,
             format!("This network showed a sign-in page (\"{HOSTILE}\") instead of the test page."),
         )

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use md_model::finding::{Finding, Status};
-use md_model::ids::{CauseId, FixId, StepId};
+use md_model::ids::{CauseId, CheckId, FixId, StepId};
 
 use crate::codes::CONNECTION_CODES;
 use crate::steps::step;
@@ -25,8 +25,9 @@ impl<'a> Findings<'a> {
     pub(crate) fn ids_with(&self, prefix: &str, s: Status) -> Vec<String> {
         self.0
             .iter()
-            .filter(|f| f.id.starts_with(prefix) && f.status == s)
-            .map(|f| f.id.clone())
+            .map(|f| (f.id.to_string(), f.status))
+            .filter(|(id, status)| id.starts_with(prefix) && *status == s)
+            .map(|(id, _)| id)
             .collect()
     }
     pub(crate) fn ev(&self, id: &str, path: &[&str]) -> Option<&'a Value> {
@@ -65,15 +66,16 @@ impl<'a> Findings<'a> {
     /// first port with a host to test (a profile for a lab or a private
     /// deployment). Skipped port checks (no lookup) say nothing.
     pub(crate) fn main_tcp_failed(&self) -> bool {
-        let main_tcp = if self.get("tcp.443").is_some() {
-            Some("tcp.443")
-        } else {
-            self.0
-                .iter()
-                .find(|x| x.id.starts_with("tcp.") && x.status != Status::Unknown)
-                .map(|x| x.id.as_str())
-        };
-        main_tcp.is_some_and(|id| self.is(id, Status::Fail))
+        let main_tcp = self
+            .0
+            .iter()
+            .find(|x| x.id == CheckId::Tcp(443))
+            .or_else(|| {
+                self.0
+                    .iter()
+                    .find(|x| matches!(x.id, CheckId::Tcp(_)) && x.status != Status::Unknown)
+            });
+        main_tcp.is_some_and(|f| f.status == Status::Fail)
     }
 
     /// Something on the network side failed, which this computer's own

@@ -6,7 +6,11 @@ use md_model::finding::Status;
 use serde_json::json;
 
 fn f(id: &str, status: Status) -> Finding {
-    Finding::new(id, status, format!("{id} {status}"))
+    Finding::new(
+        id.parse().expect("a check id"),
+        status,
+        format!("{id} {status}"),
+    )
 }
 
 /// A healthy run: every check passes.
@@ -58,7 +62,7 @@ fn all_red() -> Vec<Finding> {
     healthy()
         .into_iter()
         .map(|mut x| {
-            x.status = match x.id.as_str() {
+            x.status = match x.id.to_string().as_str() {
                 "proxy" | "vpn" | "security_software" | "network_type" | "zoom_client" => {
                     Status::Pass
                 }

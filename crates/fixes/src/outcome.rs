@@ -6,6 +6,7 @@ use ts_rs::TS;
 
 use crate::apply::StepResult;
 use md_model::finding::Status;
+use md_model::ids::CheckId;
 
 /// How a fix (or an undo) ended, for a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -28,7 +29,7 @@ pub enum OutcomeStatus {
 /// One check before and after the fix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct CheckChange {
-    pub id: String,
+    pub id: CheckId,
     pub title: String,
     pub before: Option<Status>,
     pub after: Status,

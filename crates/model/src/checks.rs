@@ -26,67 +26,51 @@ impl Group {
     }
 }
 
-/// The check ids with a fixed name (per-port ids are `tcp.<port>`, `udp.<port>`).
-pub const FIXED_IDS: &[&str] = &[
-    "internet",
-    "captive_portal",
-    "dns.system",
-    "dns.reference",
-    "tls",
-    "clock",
-    "proxy",
-    "vpn",
-    "firewall",
-    "security_software",
-    "zoom_client",
-    "service_status",
-    "latency",
-    "loss",
-    "jitter",
-    "bandwidth",
-    "network_type",
-];
+pub use crate::ids::CheckId;
 
 /// The plain-words title of a check.
-pub fn title(id: &str) -> String {
-    if let Some(port) = id.strip_prefix("tcp.") {
-        return format!("Zoom connection (port {port})");
-    }
-    if let Some(port) = id.strip_prefix("udp.") {
-        return format!("Zoom audio and video (port {port})");
-    }
+pub fn title(id: CheckId) -> String {
     match id {
-        "internet" => "Internet connection",
-        "captive_portal" => "Wi-Fi sign-in page",
-        "dns.system" => "Finding Zoom's servers (this computer's DNS)",
-        "dns.reference" => "Finding Zoom's servers (public DNS)",
-        "tls" => "Secure connection to Zoom",
-        "clock" => "Computer clock",
-        "proxy" => "Proxy settings",
-        "vpn" => "VPN",
-        "firewall" => "Firewall",
-        "security_software" => "Security software",
-        "zoom_client" => "Zoom app",
-        "service_status" => "Zoom service status",
-        "latency" => "Delay to Zoom (latency)",
-        "loss" => "Lost packets",
-        "jitter" => "Steadiness of the connection (jitter)",
-        "bandwidth" => "Connection speed",
-        "network_type" => "Network connection type",
-        other => other,
+        CheckId::Tcp(port) => format!("Zoom connection (port {port})"),
+        CheckId::Udp(port) => format!("Zoom audio and video (port {port})"),
+        CheckId::Internet => "Internet connection".into(),
+        CheckId::CaptivePortal => "Wi-Fi sign-in page".into(),
+        CheckId::DnsSystem => "Finding Zoom's servers (this computer's DNS)".into(),
+        CheckId::DnsReference => "Finding Zoom's servers (public DNS)".into(),
+        CheckId::Tls => "Secure connection to Zoom".into(),
+        CheckId::Clock => "Computer clock".into(),
+        CheckId::Proxy => "Proxy settings".into(),
+        CheckId::Vpn => "VPN".into(),
+        CheckId::Firewall => "Firewall".into(),
+        CheckId::SecuritySoftware => "Security software".into(),
+        CheckId::ZoomClient => "Zoom app".into(),
+        CheckId::ServiceStatus => "Zoom service status".into(),
+        CheckId::Latency => "Delay to Zoom (latency)".into(),
+        CheckId::Loss => "Lost packets".into(),
+        CheckId::Jitter => "Steadiness of the connection (jitter)".into(),
+        CheckId::Bandwidth => "Connection speed".into(),
+        CheckId::NetworkType => "Network connection type".into(),
     }
-    .to_string()
 }
 
 /// The group a check belongs to.
-pub fn group(id: &str) -> Group {
+pub fn group(id: CheckId) -> Group {
     match id {
-        "internet" | "captive_portal" | "latency" | "loss" | "jitter" | "bandwidth"
-        | "network_type" => Group::Internet,
-        "proxy" | "vpn" | "firewall" | "security_software" => Group::SecurityAndProxy,
-        "clock" | "zoom_client" => Group::ThisComputer,
-        id if id.starts_with("dns.") => Group::Dns,
-        _ => Group::ZoomServers,
+        CheckId::Internet
+        | CheckId::CaptivePortal
+        | CheckId::Latency
+        | CheckId::Loss
+        | CheckId::Jitter
+        | CheckId::Bandwidth
+        | CheckId::NetworkType => Group::Internet,
+        CheckId::Proxy | CheckId::Vpn | CheckId::Firewall | CheckId::SecuritySoftware => {
+            Group::SecurityAndProxy
+        }
+        CheckId::Clock | CheckId::ZoomClient => Group::ThisComputer,
+        CheckId::DnsSystem | CheckId::DnsReference => Group::Dns,
+        CheckId::Tls | CheckId::ServiceStatus | CheckId::Tcp(_) | CheckId::Udp(_) => {
+            Group::ZoomServers
+        }
     }
 }
 
@@ -94,24 +78,28 @@ pub fn group(id: &str) -> Group {
 mod tests {
     use super::*;
 
+    fn id(s: &str) -> CheckId {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn every_fixed_id_has_a_plain_title() {
-        for id in FIXED_IDS {
-            let t = title(id);
-            assert_ne!(&t, id, "{id} has no title");
+        for id in CheckId::FIXED {
+            let t = title(*id);
+            assert_ne!(t, id.to_string(), "{id} has no title");
             assert!(t.chars().next().is_some_and(char::is_uppercase), "{t}");
         }
-        assert_eq!(title("tcp.8801"), "Zoom connection (port 8801)");
-        assert_eq!(title("udp.8801"), "Zoom audio and video (port 8801)");
+        assert_eq!(title(id("tcp.8801")), "Zoom connection (port 8801)");
+        assert_eq!(title(id("udp.8801")), "Zoom audio and video (port 8801)");
     }
 
     #[test]
     fn groups_match_what_a_person_expects() {
-        assert_eq!(group("dns.system"), Group::Dns);
-        assert_eq!(group("tcp.443"), Group::ZoomServers);
-        assert_eq!(group("udp.3478"), Group::ZoomServers);
-        assert_eq!(group("clock"), Group::ThisComputer);
-        assert_eq!(group("proxy"), Group::SecurityAndProxy);
-        assert_eq!(group("captive_portal"), Group::Internet);
+        assert_eq!(group(id("dns.system")), Group::Dns);
+        assert_eq!(group(id("tcp.443")), Group::ZoomServers);
+        assert_eq!(group(id("udp.3478")), Group::ZoomServers);
+        assert_eq!(group(id("clock")), Group::ThisComputer);
+        assert_eq!(group(id("proxy")), Group::SecurityAndProxy);
+        assert_eq!(group(id("captive_portal")), Group::Internet);
     }
 }

@@ -2,6 +2,8 @@
 //! technician.
 
 use serde::{Deserialize, Serialize};
+
+use crate::ids::CheckId;
 use serde_json::Value;
 use ts_rs::TS;
 
@@ -58,7 +60,7 @@ impl std::fmt::Display for Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct Finding {
     /// Stable check id (`tcp.443`, `dns.system`, …): part of the contract.
-    pub id: String,
+    pub id: CheckId,
     /// Plain-words name of the check.
     pub title: String,
     pub status: Status,
@@ -72,10 +74,9 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(id: impl Into<String>, status: Status, summary: impl Into<String>) -> Self {
-        let id = id.into();
+    pub fn new(id: CheckId, status: Status, summary: impl Into<String>) -> Self {
         Finding {
-            title: crate::checks::title(&id),
+            title: crate::checks::title(id),
             id,
             status,
             summary: summary.into(),

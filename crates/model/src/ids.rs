@@ -169,6 +169,164 @@ string_ids! {
     }
 }
 
+/// What a check is about: a fixed check (`internet`, `dns.system`…) or
+/// one of the profile's ports (`tcp.443`, `udp.3478`). Serialised as that
+/// string; an unknown string is an error, not a new kind of check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, TS)]
+#[ts(type = "string")]
+pub enum CheckId {
+    Internet,
+    CaptivePortal,
+    DnsSystem,
+    DnsReference,
+    Tls,
+    Clock,
+    Proxy,
+    Vpn,
+    Firewall,
+    SecuritySoftware,
+    ZoomClient,
+    ServiceStatus,
+    Latency,
+    Loss,
+    Jitter,
+    Bandwidth,
+    NetworkType,
+    /// Zoom's TCP port `n`.
+    Tcp(u16),
+    /// Zoom's UDP port `n` (a STUN round trip).
+    Udp(u16),
+}
+
+impl CheckId {
+    /// The checks with a fixed id, in the order a report lists them.
+    pub const FIXED: &'static [CheckId] = &[
+        CheckId::Internet,
+        CheckId::CaptivePortal,
+        CheckId::DnsSystem,
+        CheckId::DnsReference,
+        CheckId::Tls,
+        CheckId::Clock,
+        CheckId::Proxy,
+        CheckId::Vpn,
+        CheckId::Firewall,
+        CheckId::SecuritySoftware,
+        CheckId::ZoomClient,
+        CheckId::ServiceStatus,
+        CheckId::Latency,
+        CheckId::Loss,
+        CheckId::Jitter,
+        CheckId::Bandwidth,
+        CheckId::NetworkType,
+    ];
+
+    /// A fixed id's text; `None` for a port check (see [`Display`](std::fmt::Display)).
+    pub const fn fixed_str(self) -> Option<&'static str> {
+        Some(match self {
+            CheckId::Internet => "internet",
+            CheckId::CaptivePortal => "captive_portal",
+            CheckId::DnsSystem => "dns.system",
+            CheckId::DnsReference => "dns.reference",
+            CheckId::Tls => "tls",
+            CheckId::Clock => "clock",
+            CheckId::Proxy => "proxy",
+            CheckId::Vpn => "vpn",
+            CheckId::Firewall => "firewall",
+            CheckId::SecuritySoftware => "security_software",
+            CheckId::ZoomClient => "zoom_client",
+            CheckId::ServiceStatus => "service_status",
+            CheckId::Latency => "latency",
+            CheckId::Loss => "loss",
+            CheckId::Jitter => "jitter",
+            CheckId::Bandwidth => "bandwidth",
+            CheckId::NetworkType => "network_type",
+            CheckId::Tcp(_) | CheckId::Udp(_) => return None,
+        })
+    }
+}
+
+impl std::fmt::Display for CheckId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self, self.fixed_str()) {
+            (_, Some(s)) => f.write_str(s),
+            (CheckId::Tcp(p), None) => write!(f, "tcp.{p}"),
+            (CheckId::Udp(p), None) => write!(f, "udp.{p}"),
+            (_, None) => Ok(()),
+        }
+    }
+}
+
+impl std::str::FromStr for CheckId {
+    type Err = UnknownId;
+    fn from_str(s: &str) -> Result<CheckId, UnknownId> {
+        let unknown = || UnknownId {
+            kind: "check",
+            id: s.to_string(),
+        };
+        let port = |p: &str| match p.parse::<u16>() {
+            Ok(n) if n > 0 && !p.starts_with(['0', '+']) => Ok(n),
+            _ => Err(unknown()),
+        };
+        if let Some(p) = s.strip_prefix("tcp.") {
+            return port(p).map(CheckId::Tcp);
+        }
+        if let Some(p) = s.strip_prefix("udp.") {
+            return port(p).map(CheckId::Udp);
+        }
+        CheckId::FIXED
+            .iter()
+            .find(|id| id.fixed_str() == Some(s))
+            .copied()
+            .ok_or_else(unknown)
+    }
+}
+
+impl Serialize for CheckId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for CheckId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CheckId, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl PartialEq<str> for CheckId {
+    fn eq(&self, other: &str) -> bool {
+        match self.fixed_str() {
+            Some(s) => s == other,
+            None => other.parse::<CheckId>().is_ok_and(|o| o == *self),
+        }
+    }
+}
+
+impl PartialEq<&str> for CheckId {
+    fn eq(&self, other: &&str) -> bool {
+        *self == **other
+    }
+}
+
+impl PartialEq<String> for CheckId {
+    fn eq(&self, other: &String) -> bool {
+        *self == *other.as_str()
+    }
+}
+
+impl PartialEq<CheckId> for &str {
+    fn eq(&self, other: &CheckId) -> bool {
+        *other == **self
+    }
+}
+
+impl PartialEq<CheckId> for str {
+    fn eq(&self, other: &CheckId) -> bool {
+        *other == *self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +355,34 @@ mod tests {
         let e = "dns.flsh".parse::<FixId>().unwrap_err();
         assert_eq!(e.to_string(), "\"dns.flsh\" is not a known fix");
         assert!(serde_json::from_str::<CauseId>("\"nope\"").is_err());
+    }
+
+    #[test]
+    fn check_ids_round_trip_and_refuse_what_is_not_one() {
+        for id in CheckId::FIXED
+            .iter()
+            .copied()
+            .chain([CheckId::Tcp(443), CheckId::Udp(3478)])
+        {
+            let text = id.to_string();
+            assert_eq!(text.parse::<CheckId>(), Ok(id), "{text}");
+            assert_eq!(serde_json::to_value(id).unwrap(), text.as_str());
+            assert_eq!(id, text.as_str());
+        }
+        assert_eq!(CheckId::Tcp(8801), "tcp.8801");
+        for bad in [
+            "tcp.",
+            "tcp.0",
+            "tcp.65536",
+            "tcp.+1",
+            "tcp.080",
+            "udp.x",
+            "dns",
+            "TLS",
+            "",
+        ] {
+            assert!(bad.parse::<CheckId>().is_err(), "{bad}");
+        }
+        assert!(serde_json::from_str::<CheckId>("\"nope\"").is_err());
     }
 }

@@ -16,5 +16,5 @@ pub mod text;
 
 pub use error::{Error, Result};
 pub use finding::{Finding, Status};
-pub use ids::{CauseId, FixId, StepId, UnknownId};
+pub use ids::{CauseId, CheckId, FixId, StepId, UnknownId};
 pub use profile::Profile;

@@ -6,18 +6,19 @@ use serde_json::json;
 use md_facts::collect::{Fact, Facts};
 use md_facts::{InterfaceKind, LinkKind};
 use md_model::finding::{Finding, Status};
+use md_model::ids::CheckId;
 
 /// The ids this probe reports.
-pub const IDS: &[&str] = &[
-    "proxy",
-    "vpn",
-    "firewall",
-    "security_software",
-    "zoom_client",
-    "network_type",
+pub const IDS: &[CheckId] = &[
+    CheckId::Proxy,
+    CheckId::Vpn,
+    CheckId::Firewall,
+    CheckId::SecuritySoftware,
+    CheckId::ZoomClient,
+    CheckId::NetworkType,
 ];
 
-fn unknown(id: &str, what: &str, reason: &str) -> Finding {
+fn unknown(id: CheckId, what: &str, reason: &str) -> Finding {
     Finding::new(id, Status::Unknown, format!("Couldn't check {what}."))
         .detail(reason.to_string())
         .evidence(json!({ "reason": reason }))
@@ -42,7 +43,7 @@ fn source<T>(f: &Fact<T>) -> String {
 }
 
 fn proxy(facts: &Facts) -> Finding {
-    let id = "proxy";
+    let id = CheckId::Proxy;
     let Some(p) = facts.proxy.value() else {
         return unknown(id, "the proxy settings", &source(&facts.proxy));
     };
@@ -75,7 +76,7 @@ fn proxy(facts: &Facts) -> Finding {
 }
 
 fn vpn(facts: &Facts) -> Finding {
-    let id = "vpn";
+    let id = CheckId::Vpn;
     let Some(route) = facts.route_to_zoom.value() else {
         return unknown(
             id,
@@ -154,7 +155,7 @@ fn tunnel_by_name(name: &str) -> bool {
 }
 
 fn firewall(facts: &Facts) -> Finding {
-    let id = "firewall";
+    let id = CheckId::Firewall;
     let Some(fw) = facts.firewall.value() else {
         return unknown(id, "the firewall", &source(&facts.firewall));
     };
@@ -234,7 +235,7 @@ fn firewall(facts: &Facts) -> Finding {
 }
 
 fn security_software(facts: &Facts) -> Finding {
-    let id = "security_software";
+    let id = CheckId::SecuritySoftware;
     let Some(products) = facts.security.value() else {
         return unknown(id, "for security software", &source(&facts.security));
     };
@@ -269,7 +270,7 @@ fn security_software(facts: &Facts) -> Finding {
 }
 
 fn zoom_client(facts: &Facts) -> Finding {
-    let id = "zoom_client";
+    let id = CheckId::ZoomClient;
     let procs = facts.zoom_processes.value().cloned().unwrap_or_default();
     let lingering: Vec<String> = procs
         .lingering()
@@ -351,7 +352,7 @@ const WEAK_DBM: i32 = -70;
 const WEAK_PERCENT: u8 = 40;
 
 fn network_type(facts: &Facts) -> Finding {
-    let id = "network_type";
+    let id = CheckId::NetworkType;
     let Some(link) = facts.link.value() else {
         return unknown(id, "how this computer is connected", &source(&facts.link));
     };
@@ -429,10 +430,7 @@ mod tests {
             assert_eq!(finding.status, Status::Unknown, "{}", finding.id);
             assert!(finding.detail.contains("needs administrator rights"));
         }
-        assert_eq!(
-            judge(&f).iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
-            IDS
-        );
+        assert_eq!(judge(&f).iter().map(|f| f.id).collect::<Vec<_>>(), IDS);
     }
 
     #[test]

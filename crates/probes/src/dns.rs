@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use md_model::ids::CheckId;
+
 use hickory_resolver::config::{
     ConnectionConfig, LookupIpStrategy, NameServerConfig, ResolveHosts, ResolverConfig,
     ResolverOpts,
@@ -222,7 +224,7 @@ pub fn judge_system(
     system: &[Answer],
     reference: Option<&[BTreeMap<String, Answer>]>,
 ) -> Finding {
-    let id = "dns.system";
+    let id = CheckId::DnsSystem;
     let mut lines = Vec::new();
     let mut per_name = serde_json::Map::new();
     let (mut sinkholed, mut only_here, mut failed, mut silent) = (vec![], vec![], vec![], vec![]);
@@ -285,7 +287,7 @@ pub fn judge_system(
 
 /// Judges the reference resolvers' answers.
 pub fn judge_reference(names: &[DnsName], reference: &[BTreeMap<String, Answer>]) -> Finding {
-    let id = "dns.reference";
+    let id = CheckId::DnsReference;
     let mut lines = Vec::new();
     let mut per_name = serde_json::Map::new();
     let (mut ok, mut sinkholed, mut unreachable, mut other) = (0, vec![], 0, vec![]);

@@ -11,6 +11,7 @@ pub mod runner;
 pub mod tls;
 pub mod web;
 
+use md_model::ids::CheckId;
 use std::time::Duration;
 
 use serde::Serialize;
@@ -62,7 +63,7 @@ pub enum ProbeKind {
 pub struct Probe {
     pub kind: ProbeKind,
     /// The check ids this probe reports.
-    pub ids: Vec<String>,
+    pub ids: Vec<CheckId>,
     /// The longest the probe may take before the runner gives up on it.
     pub timeout: NamedTimeout,
 }
@@ -85,85 +86,85 @@ impl Plan {
         let grace = Duration::from_millis(250);
         let one_step = t("probe_ms", "one network step: a connect, query, handshake or request that takes longer is as good as failed for a meeting join", step + grace);
         let mut probes = Vec::new();
-        let mut add = |kind, ids: Vec<String>, timeout| probes.push(Probe { kind, ids, timeout });
+        let mut add = |kind, ids: Vec<CheckId>, timeout| probes.push(Probe { kind, ids, timeout });
         if p.http.internet.is_some() {
-            add(ProbeKind::Internet, vec!["internet".into()], one_step);
+            add(ProbeKind::Internet, vec![CheckId::Internet], one_step);
         }
         if p.http.captive_portal.is_some() {
             add(
                 ProbeKind::CaptivePortal,
-                vec!["captive_portal".into()],
+                vec![CheckId::CaptivePortal],
                 one_step,
             );
         }
         if !p.dns.names.is_empty() {
-            let mut ids = vec!["dns.system".to_string()];
+            let mut ids = vec![CheckId::DnsSystem];
             if !p.dns.reference_resolvers.is_empty() {
-                ids.push("dns.reference".into());
+                ids.push(CheckId::DnsReference);
             }
             add(ProbeKind::Dns, ids, one_step);
         }
         for target in &p.tcp {
             add(
                 ProbeKind::Tcp(target.clone()),
-                vec![format!("tcp.{}", target.port.0)],
+                vec![CheckId::Tcp(target.port.0)],
                 one_step,
             );
         }
         for target in &p.udp {
             add(
                 ProbeKind::Udp(target.clone()),
-                vec![format!("udp.{}", target.port.0)],
+                vec![CheckId::Udp(target.port.0)],
                 one_step,
             );
         }
         if !p.tls.targets.is_empty() {
-            add(ProbeKind::Tls, vec!["tls".into()], one_step);
+            add(ProbeKind::Tls, vec![CheckId::Tls], one_step);
         }
         if p.http.clock.is_some() {
-            add(ProbeKind::Clock, vec!["clock".into()], one_step);
+            add(ProbeKind::Clock, vec![CheckId::Clock], one_step);
         }
         if p.http.status.is_some() {
             add(
                 ProbeKind::ServiceStatus,
-                vec!["service_status".into()],
+                vec![CheckId::ServiceStatus],
                 one_step,
             );
         }
         if quality_tcp_target(p).is_some() || quality_udp_target(p).is_some() {
             add(
                 ProbeKind::Quality,
-                vec!["latency".into(), "jitter".into(), "loss".into()],
+                vec![CheckId::Latency, CheckId::Jitter, CheckId::Loss],
                 t("quality", "a name lookup, then about a second of spaced samples: enough to see delay, jitter and loss without slowing the report", step * 2 + Duration::from_millis(1500)),
             );
         }
         if p.http.download.is_some() {
             add(
                 ProbeKind::Bandwidth,
-                vec!["bandwidth".into()],
+                vec![CheckId::Bandwidth],
                 t("bandwidth", "a capped transfer: two seconds each way is enough to rate a connection against Zoom's needs", step * 2 + quality::TRANSFER_TIME * 2 + grace),
             );
         }
         add(
             ProbeKind::Computer,
-            computer::IDS.iter().map(|s| s.to_string()).collect(),
+            computer::IDS.to_vec(),
             t("computer", "local tools answer in milliseconds and a proxy test may fetch a proxy script and try the proxy; one that hangs (a stuck service) is cut off rather than holding the report", step * 3),
         );
         Plan { probes }
     }
 
     /// All check ids, in report order.
-    pub fn check_ids(&self) -> Vec<String> {
+    pub fn check_ids(&self) -> Vec<CheckId> {
         self.probes
             .iter()
-            .flat_map(|p| p.ids.iter().cloned())
+            .flat_map(|p| p.ids.iter().copied())
             .collect()
     }
 
     /// Keeps only the named checks. A name matches an id exactly, or a
     /// whole family by its prefix (`tcp` → `tcp.443`, `tcp.8801`…).
     pub fn only(mut self, wanted: &[String]) -> Result<Plan> {
-        let all = self.check_ids();
+        let all: Vec<String> = self.check_ids().iter().map(CheckId::to_string).collect();
         let matches = |w: &str, id: &str| {
             id == w || id.strip_prefix(w).is_some_and(|rest| rest.starts_with('.'))
         };
@@ -176,7 +177,9 @@ impl Plan {
             }
         }
         for probe in &mut self.probes {
-            probe.ids.retain(|id| wanted.iter().any(|w| matches(w, id)));
+            probe
+                .ids
+                .retain(|id| wanted.iter().any(|w| matches(w, &id.to_string())));
         }
         self.probes.retain(|p| !p.ids.is_empty());
         Ok(self)
@@ -184,7 +187,7 @@ impl Plan {
 }
 
 /// A check that could not start because its HTTP client could not be built.
-fn client_error(id: &str, e: &Error) -> Finding {
+fn client_error(id: CheckId, e: &Error) -> Finding {
     Finding::new(
         id,
         md_model::finding::Status::Unknown,
@@ -269,7 +272,7 @@ impl Probe {
             ProbeKind::ServiceStatus => match &p.http.status {
                 Some(u) => match ctx.http_for(&u.0).await {
                     Ok(http) => vec![web::service_status(&http, u, step).await],
-                    Err(e) => vec![client_error("service_status", &e)],
+                    Err(e) => vec![client_error(CheckId::ServiceStatus, &e)],
                 },
                 None => vec![],
             },
@@ -310,7 +313,7 @@ impl Probe {
                     Ok(http) => {
                         vec![quality::bandwidth(&http, u, p.http.upload.as_ref(), step).await]
                     }
-                    Err(e) => vec![client_error("bandwidth", &e)],
+                    Err(e) => vec![client_error(CheckId::Bandwidth, &e)],
                 },
                 None => vec![],
             },

@@ -2,6 +2,7 @@
 //! Zoom publishes? TCP passes only on a completed connection; UDP only when a
 //! STUN Binding Response carrying our transaction id comes back.
 
+use md_model::ids::CheckId;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -13,13 +14,13 @@ use md_model::profile::PortTarget;
 use md_net::stun;
 use md_net::{self as net, ms, NetError};
 
-fn no_host(id: &str, proto: &str, port: u16) -> Finding {
+fn no_host(id: CheckId, proto: &str, port: u16) -> Finding {
     Finding::new(id, Status::Unknown, format!("Couldn't test port {port}: no server is known to answer there."))
         .detail(format!("the profile lists {proto} {port} without a host; no public server is documented to answer on it, so a result would prove nothing"))
         .evidence(json!({ "port": port, "reason": "no_known_responder" }))
 }
 
-fn lookup_failed(id: &str, host: &str, port: u16, e: &net::ResolveError) -> Finding {
+fn lookup_failed(id: CheckId, host: &str, port: u16, e: &net::ResolveError) -> Finding {
     let summary = match e {
         net::ResolveError::PointsNowhere(_) => {
             format!("Skipped because the name lookup for {host} is blocked.")
@@ -34,14 +35,14 @@ fn lookup_failed(id: &str, host: &str, port: u16, e: &net::ResolveError) -> Find
 /// `tcp.<port>`: connected (with RTT), refused, or silent — told apart.
 pub async fn tcp(target: &PortTarget, timeout: Duration) -> Finding {
     let port = target.port.0;
-    let id = format!("tcp.{port}");
+    let id = CheckId::Tcp(port);
     let Some(host) = &target.host else {
-        return no_host(&id, "TCP", port);
+        return no_host(id, "TCP", port);
     };
     let deadline = Instant::now() + timeout;
     let addrs = match net::resolve_system(&host.0, port, timeout).await {
         Ok(a) => a,
-        Err(e) => return lookup_failed(&id, &host.0, port, &e),
+        Err(e) => return lookup_failed(id, &host.0, port, &e),
     };
     let (stream, attempts) =
         net::connect_any(&addrs, deadline.saturating_duration_since(Instant::now())).await;
@@ -64,7 +65,7 @@ pub async fn tcp(target: &PortTarget, timeout: Duration) -> Finding {
     if stream.is_some() {
         let last = attempts.last();
         let rtt = last.and_then(|a| a.outcome.ok()).unwrap_or_default();
-        return Finding::new(&id, Status::Pass, format!("Zoom's servers answer on port {port}."))
+        return Finding::new(id, Status::Pass, format!("Zoom's servers answer on port {port}."))
             .detail(detail.join("\n"))
             .evidence(json!({ "host": host.0, "port": port, "address": last.map(|a| a.addr.to_string()), "connect_ms": ms(rtt), "attempts": tried }));
     }
@@ -89,7 +90,7 @@ pub async fn tcp(target: &PortTarget, timeout: Duration) -> Finding {
     if detail.is_empty() {
         detail.push(format!("no time left to connect to {}", host.0));
     }
-    Finding::new(&id, Status::Fail, summary)
+    Finding::new(id, Status::Fail, summary)
         .detail(detail.join("\n"))
         .evidence(json!({ "host": host.0, "port": port, "error": kind, "attempts": tried }))
 }
@@ -202,21 +203,27 @@ pub async fn stun_exchange(addr: SocketAddr, timeout: Duration) -> StunOutcome {
 /// local EPERM are told apart.
 pub async fn udp(target: &PortTarget, timeout: Duration) -> Finding {
     let port = target.port.0;
-    let id = format!("udp.{port}");
+    let id = CheckId::Udp(port);
     let Some(host) = &target.host else {
-        return no_host(&id, "UDP", port);
+        return no_host(id, "UDP", port);
     };
     let deadline = Instant::now() + timeout;
     let addrs = match net::resolve_system(&host.0, port, timeout).await {
         Ok(a) => a,
-        Err(e) => return lookup_failed(&id, &host.0, port, &e),
+        Err(e) => return lookup_failed(id, &host.0, port, &e),
     };
     let addr = addrs[0];
     let outcome = stun_exchange(addr, deadline.saturating_duration_since(Instant::now())).await;
-    judge_udp(&id, &host.0, port, addr, outcome)
+    judge_udp(id, &host.0, port, addr, outcome)
 }
 
-fn judge_udp(id: &str, host: &str, port: u16, addr: SocketAddr, outcome: StunOutcome) -> Finding {
+fn judge_udp(
+    id: CheckId,
+    host: &str,
+    port: u16,
+    addr: SocketAddr,
+    outcome: StunOutcome,
+) -> Finding {
     match outcome {
         StunOutcome::Answered { rtt, response, ignored, .. } => {
             Finding::new(id, Status::Pass, format!("Audio and video can get through on port {port}."))

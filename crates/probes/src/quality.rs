@@ -2,6 +2,7 @@
 //! and a burst of STUN requests) and `bandwidth` (a timed, capped download
 //! and upload).
 
+use md_model::ids::CheckId;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -208,7 +209,7 @@ pub async fn check(
     // latency
     let latency = match &tcp_r {
         None => Finding::new(
-            "latency",
+            CheckId::Latency,
             Status::Unknown,
             "Couldn't measure the delay: no Zoom server to time.",
         )
@@ -227,19 +228,19 @@ pub async fn check(
                     round_for_people(m)
                 ),
             };
-            Finding::new("latency", status, summary)
+            Finding::new(CheckId::Latency, status, summary)
                 .detail(format!("median TCP connect time to {target} over {} samples: {m} ms (good ≤ {LATENCY_WARN_MS} ms, lower is better){}", samples.len(), err.as_ref().map(|e| format!("; stopped early: {e}")).unwrap_or_default()))
                 .evidence(json!({ "target": target, "median_ms": m, "samples_ms": samples, "warn_above_ms": LATENCY_WARN_MS, "fail_above_ms": LATENCY_FAIL_MS }))
         }
         Some((target, Ok((_, err)))) => Finding::new(
-            "latency",
+            CheckId::Latency,
             Status::Unknown,
             "Couldn't measure the delay: Zoom's server did not accept a connection.",
         )
         .detail(format!("{target}: {}", err.clone().unwrap_or_default()))
         .evidence(json!({ "target": target })),
         Some((target, Err(e))) => Finding::new(
-            "latency",
+            CheckId::Latency,
             Status::Unknown,
             "Couldn't measure the delay: Zoom's server could not be looked up.",
         )
@@ -249,7 +250,7 @@ pub async fn check(
 
     // loss and jitter (jitter prefers the UDP samples: that is how media travels)
     let (loss, udp_rtts) = match &udp_r {
-        None => (Finding::new("loss", Status::Unknown, "Couldn't measure lost packets: no test server for audio and video traffic.").detail("the profile has no [[udp]] target with a host"), None),
+        None => (Finding::new(CheckId::Loss, Status::Unknown, "Couldn't measure lost packets: no test server for audio and video traffic.").detail("the profile has no [[udp]] target with a host"), None),
         Some((target, Ok((sent, rtts)))) if !rtts.is_empty() => {
             let lost = sent - rtts.len();
             let pct = 100.0 * lost as f64 / *sent as f64;
@@ -261,14 +262,14 @@ pub async fn check(
                 _ => format!("Many packets are lost ({pct:.0} %); sound and video will break up."),
             };
             (
-                Finding::new("loss", status, summary)
+                Finding::new(CheckId::Loss, status, summary)
                     .detail(format!("{} of {sent} STUN requests to {target} answered; loss {pct:.1} % (good < {LOSS_WARN_PCT} %, lower is better)", rtts.len()))
                     .evidence(json!({ "target": target, "sent": sent, "received": rtts.len(), "loss_pct": pct, "warn_above_pct": LOSS_WARN_PCT, "fail_above_pct": LOSS_FAIL_PCT })),
                 Some((target.clone(), rtts.clone())),
             )
         }
         Some((target, r)) => (
-            Finding::new("loss", Status::Unknown, "Couldn't measure lost packets: the audio and video test server did not answer at all.")
+            Finding::new(CheckId::Loss, Status::Unknown, "Couldn't measure lost packets: the audio and video test server did not answer at all.")
                 .detail(format!("{target}: {}", match r { Ok((sent, _)) => format!("0 of {sent} STUN requests answered (see the UDP checks)"), Err(e) => e.clone() }))
                 .evidence(json!({ "target": target })),
             None,
@@ -301,12 +302,12 @@ pub async fn check(
                     format!("The connection is very unsteady (jitter {j} ms); calls will stutter.")
                 }
             };
-            Finding::new("jitter", status, summary)
+            Finding::new(CheckId::Jitter, status, summary)
                 .detail(format!("mean change between consecutive {what} to {target}: {j} ms over {} samples (good ≤ {JITTER_WARN_MS} ms, lower is better)", samples.len()))
                 .evidence(json!({ "target": target, "jitter_ms": j, "source": what, "samples_ms": samples, "warn_above_ms": JITTER_WARN_MS, "fail_above_ms": JITTER_FAIL_MS }))
         }
         None => Finding::new(
-            "jitter",
+            CheckId::Jitter,
             Status::Unknown,
             "Couldn't measure steadiness: too few answers to compare.",
         )
@@ -411,7 +412,7 @@ pub async fn bandwidth(
 }
 
 pub fn judge_bandwidth(down: Result<f64, String>, up: Option<Result<f64, String>>) -> Finding {
-    let id = "bandwidth";
+    let id = CheckId::Bandwidth;
     let down = match down {
         Ok(d) => d,
         Err(e) => {

@@ -3,6 +3,7 @@
 //! cancelled. A network that silently drops everything therefore costs one
 //! timeout, not the sum of them.
 
+use md_model::ids::CheckId;
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
@@ -23,7 +24,7 @@ use md_model::finding::{Finding, Status};
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum RunEvent {
     Started {
-        id: String,
+        id: CheckId,
         title: String,
         group: Group,
     },
@@ -75,14 +76,22 @@ fn emit(events: &Option<UnboundedSender<RunEvent>>, e: RunEvent) {
     }
 }
 
+/// The ids as a log field (`tcp.443,udp.3478`).
+fn ids_text(ids: &[CheckId]) -> String {
+    ids.iter()
+        .map(CheckId::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 fn emit_started(events: &Option<UnboundedSender<RunEvent>>, probe: &Probe) {
     for id in &probe.ids {
         emit(
             events,
             RunEvent::Started {
-                id: id.clone(),
-                title: md_model::checks::title(id),
-                group: md_model::checks::group(id),
+                id: *id,
+                title: md_model::checks::title(*id),
+                group: md_model::checks::group(*id),
             },
         );
     }
@@ -90,7 +99,7 @@ fn emit_started(events: &Option<UnboundedSender<RunEvent>>, probe: &Probe) {
 
 async fn run_probe(probe: &Probe, ctx: &Context) -> Vec<Finding> {
     let start = Instant::now();
-    let span = tracing::info_span!("probe", ids = %probe.ids.join(","));
+    let span = tracing::info_span!("probe", ids = %ids_text(&probe.ids));
     let result = tokio::time::timeout(probe.timeout.duration, probe.run(ctx))
         .instrument(span)
         .await;
@@ -98,9 +107,9 @@ async fn run_probe(probe: &Probe, ctx: &Context) -> Vec<Finding> {
     let mut found = result.unwrap_or_default();
     // Every id gets a finding: one the probe did not produce ran out of time.
     for id in &probe.ids {
-        if !found.iter().any(|f| &f.id == id) {
+        if !found.iter().any(|f| f.id == *id) {
             found.push(
-                Finding::new(id, Status::Unknown, "Couldn't finish this check in time.")
+                Finding::new(*id, Status::Unknown, "Couldn't finish this check in time.")
                     .detail(format!(
                         "stopped after {} ms by its time limit `{}`: {}",
                         probe.timeout.duration.as_millis(),
@@ -114,20 +123,20 @@ async fn run_probe(probe: &Probe, ctx: &Context) -> Vec<Finding> {
     for f in &mut found {
         f.elapsed_ms = elapsed;
     }
-    tracing::debug!(ids = %probe.ids.join(","), elapsed_ms = elapsed, "probe finished");
+    tracing::debug!(ids = %ids_text(&probe.ids), elapsed_ms = elapsed, "probe finished");
     found
 }
 
 /// A probe that stopped by itself with a panic: its checks say so rather
 /// than take the run down with them.
 fn crashed(probe: &Probe, e: &tokio::task::JoinError) -> Vec<Finding> {
-    tracing::error!(ids = %probe.ids.join(","), error = %e, "probe stopped unexpectedly");
+    tracing::error!(ids = %ids_text(&probe.ids), error = %e, "probe stopped unexpectedly");
     probe
         .ids
         .iter()
         .map(|id| {
             Finding::new(
-                id,
+                *id,
                 Status::Unknown,
                 "Couldn't finish this check: it stopped unexpectedly.",
             )
@@ -260,9 +269,9 @@ pub async fn run(
             .iter()
             .map(|id| {
                 let f = if cancelled {
-                    Finding::new(id, Status::Skipped, "Skipped because the check was cancelled.")
+                    Finding::new(*id, Status::Skipped, "Skipped because the check was cancelled.")
                 } else {
-                    Finding::new(id, Status::Unknown, format!("Couldn't finish within the overall time limit of {} seconds.", deadline_d.as_secs_f64()))
+                    Finding::new(*id, Status::Unknown, format!("Couldn't finish within the overall time limit of {} seconds.", deadline_d.as_secs_f64()))
                         .detail(format!("the run's deadline (`total_ms` = {} ms) passed while this check was still waiting", deadline_d.as_millis()))
                 };
                 let mut f = f.evidence(serde_json::json!({ "stopped_by": if cancelled { "cancel" } else { "total_ms" } }));
@@ -275,7 +284,7 @@ pub async fn run(
     findings.sort_by_key(|f| {
         order
             .iter()
-            .position(|id| id == &f.id)
+            .position(|id| *id == f.id)
             .unwrap_or(usize::MAX)
     });
     RunOutcome {
@@ -296,7 +305,7 @@ mod tests {
     fn stuck(id: &str, blocking: bool) -> Probe {
         Probe {
             kind: ProbeKind::Stuck { blocking },
-            ids: vec![id.to_string()],
+            ids: vec![id.parse().expect("a check id")],
             // Longer than the run: only the run's deadline can end it.
             timeout: NamedTimeout {
                 name: "test",
@@ -319,10 +328,10 @@ mod tests {
             .unwrap();
         let plan = Plan {
             probes: vec![
-                stuck("stuck.a", true),
-                stuck("stuck.b", true),
-                stuck("stuck.c", true),
-                stuck("never.ready", false),
+                stuck("tcp.1", true),
+                stuck("tcp.2", true),
+                stuck("tcp.3", true),
+                stuck("udp.4", false),
             ],
         };
         let ctx = Context::new(Profile::builtin()).unwrap();
@@ -345,8 +354,8 @@ mod tests {
         assert!(!outcome.cancelled);
         // Generous: the point is "ends", not how fast on a busy machine.
         assert!(took < deadline + Duration::from_secs(5), "took {took:?}");
-        let ids: Vec<&str> = outcome.findings.iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["stuck.a", "stuck.b", "stuck.c", "never.ready"]);
+        let ids: Vec<String> = outcome.findings.iter().map(|f| f.id.to_string()).collect();
+        assert_eq!(ids, ["tcp.1", "tcp.2", "tcp.3", "udp.4"]);
         for f in &outcome.findings {
             assert_eq!(f.status, Status::Unknown, "{f:?}");
             assert_eq!(f.evidence["stopped_by"], "total_ms", "{f:?}");
@@ -364,7 +373,7 @@ mod tests {
             .build()
             .unwrap();
         let plan = Plan {
-            probes: vec![stuck("stuck.a", true), stuck("never.ready", false)],
+            probes: vec![stuck("tcp.1", true), stuck("udp.4", false)],
         };
         let ctx = Context::new(Profile::builtin()).unwrap();
         let start = Instant::now();

@@ -4,6 +4,7 @@
 //! this computer trusts. Trusted here but not publicly means something on
 //! the path re-signed the connection: TLS interception.
 
+use md_model::ids::CheckId;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -395,7 +396,7 @@ pub async fn check(
         // it bears on the "trusted only here" judgement.
         evidence["local_store_errors"] = json!(trust.local_errors);
     }
-    let mut f = Finding::new("tls", worst, summary)
+    let mut f = Finding::new(CheckId::Tls, worst, summary)
         .detail(detail)
         .evidence(evidence);
     if results.is_empty() {

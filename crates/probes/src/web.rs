@@ -1,6 +1,7 @@
 //! Checks over HTTP: is there internet, is a sign-in page in the way, is the
 //! computer's clock right, and does Zoom's status page report trouble.
 
+use md_model::ids::CheckId;
 use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
@@ -17,7 +18,7 @@ fn host(url: &HttpUrl) -> String {
 
 /// `internet`: a plain HTTP request to a well-known page.
 pub async fn internet(url: &HttpUrl, via: Option<&PacProxy>, timeout: Duration) -> Finding {
-    let id = "internet";
+    let id = CheckId::Internet;
     match http1::get_via(&url.0, via, timeout, 4096).await {
         Ok(r) => {
             let ev = json!({ "url": url.to_string(), "status": r.status, "address": r.addr.to_string(), "connect_ms": ms(r.connect), "response_ms": ms(r.round_trip), "via": via });
@@ -90,7 +91,7 @@ pub async fn captive_portal(
     expected_body: Option<&str>,
     timeout: Duration,
 ) -> Finding {
-    let id = "captive_portal";
+    let id = CheckId::CaptivePortal;
     let r = match http1::get_via(&url.0, via, timeout, 16 * 1024).await {
         Ok(r) => r,
         Err(e) => {
@@ -187,7 +188,7 @@ const CLOCK_FAIL_S: f64 = 300.0;
 /// round trip. `Date` has one-second resolution, so the estimate uses the
 /// middle of that second and carries ±(0.5 s + RTT/2).
 pub async fn clock(url: &HttpUrl, via: Option<&PacProxy>, timeout: Duration) -> Finding {
-    let id = "clock";
+    let id = CheckId::Clock;
     let r = match http1::get_via(&url.0, via, timeout, 0).await {
         Ok(r) => r,
         Err(e) => {
@@ -337,7 +338,7 @@ pub async fn service_status(http: &reqwest::Client, url: &HttpUrl, timeout: Dura
 
 fn unknown_status(url: &HttpUrl, why: String) -> Finding {
     Finding::new(
-        "service_status",
+        CheckId::ServiceStatus,
         Status::Unknown,
         "Couldn't read Zoom's status page, so a Zoom outage is not ruled out.",
     )
@@ -349,7 +350,7 @@ const COMPONENT: &str = "Zoom Meetings";
 
 /// Reads a Statuspage v2 summary.
 pub fn judge_status_page(doc: &Value, url: &HttpUrl) -> Finding {
-    let id = "service_status";
+    let id = CheckId::ServiceStatus;
     let Some(components) = doc.get("components").and_then(Value::as_array) else {
         return unknown_status(url, "no \"components\" list".into());
     };

@@ -6,7 +6,7 @@ use ts_rs::TS;
 
 use crate::Report;
 use md_model::finding::Status;
-use md_model::ids::CauseId;
+use md_model::ids::{CauseId, CheckId};
 
 /// What the two runs together say.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -27,7 +27,7 @@ pub enum Verdict {
 /// One check whose status changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Change {
-    pub id: String,
+    pub id: CheckId,
     pub title: String,
     pub before: Status,
     pub after: Status,
@@ -144,7 +144,7 @@ pub fn compare(a: &Report, b: &Report) -> Comparison {
         .filter_map(|ca| {
             let cb = b.checks.iter().find(|c| c.id == ca.id)?;
             (ca.status != cb.status).then(|| Change {
-                id: ca.id.clone(),
+                id: ca.id,
                 title: ca.title.clone(),
                 before: ca.status,
                 after: cb.status,

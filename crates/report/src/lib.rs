@@ -13,6 +13,7 @@ use ts_rs::TS;
 use md_fixes::outcome::FixRecord;
 use md_model::checks::Group;
 use md_model::finding::{Finding, Status};
+use md_model::ids::CheckId;
 use md_model::profile::Profile;
 use md_model::system::SystemInfo;
 use md_probes::runner::RunOutcome;
@@ -52,7 +53,7 @@ impl ProfileInfo {
 /// A check a run will make, for showing the list before it starts.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct PlannedCheck {
-    pub id: String,
+    pub id: CheckId,
     pub title: String,
     pub group: Group,
 }
@@ -76,8 +77,8 @@ impl Overview {
                 .check_ids()
                 .into_iter()
                 .map(|id| PlannedCheck {
-                    title: md_model::checks::title(&id),
-                    group: md_model::checks::group(&id),
+                    title: md_model::checks::title(id),
+                    group: md_model::checks::group(id),
                     id,
                 })
                 .collect(),

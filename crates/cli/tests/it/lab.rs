@@ -106,7 +106,12 @@ impl World {
 /// Checks of this computer's own settings (read, not sent over the network):
 /// they may pass on a dead network, and on this test machine some of them
 /// cannot be known (no NetworkManager, no Zoom).
-const LOCAL: &[&str] = meeting_doctor_core::probes::computer::IDS;
+static LOCAL: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    meeting_doctor_core::probes::computer::IDS
+        .iter()
+        .filter_map(|id| id.fixed_str())
+        .collect()
+});
 
 fn statuses(report: &Value) -> Vec<(String, String)> {
     report["checks"]

@@ -26,7 +26,12 @@ use md_lab::netns::{start_lab_in, NetNs, NsLab};
 use md_lab::{LabConfig, LabProfile};
 use serde_json::Value;
 
-const LOCAL: &[&str] = meeting_doctor_core::probes::computer::IDS;
+static LOCAL: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    meeting_doctor_core::probes::computer::IDS
+        .iter()
+        .filter_map(|id| id.fixed_str())
+        .collect()
+});
 
 fn linux_bin() -> &'static str {
     env!("CARGO_BIN_EXE_meeting-doctor")

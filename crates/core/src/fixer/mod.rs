@@ -680,7 +680,8 @@ pub fn verify_ids(profile: &Profile, id: &str) -> Vec<String> {
     let Some(fix) = find(id) else { return vec![] };
     CheckPlan::for_profile(profile)
         .check_ids()
-        .into_iter()
+        .iter()
+        .map(|c| c.to_string())
         .filter(|c| md_fixes::verifies(&fix, c))
         .collect()
 }
@@ -722,7 +723,7 @@ pub fn compare(before: &[Finding], after: &[Finding]) -> Verification {
     let checks: Vec<CheckChange> = after
         .iter()
         .map(|a| CheckChange {
-            id: a.id.clone(),
+            id: a.id,
             title: a.title.clone(),
             before: before.iter().find(|b| b.id == a.id).map(|b| b.status),
             after: a.status,

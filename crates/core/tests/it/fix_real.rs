@@ -350,8 +350,8 @@ fn finding<'a>(findings: &'a [Finding], id: &str) -> &'a Finding {
         .unwrap_or_else(|| panic!("no {id} among {:?}", ids(findings)))
 }
 
-fn ids(findings: &[Finding]) -> Vec<&str> {
-    findings.iter().map(|f| f.id.as_str()).collect()
+fn ids(findings: &[Finding]) -> Vec<String> {
+    findings.iter().map(|f| f.id.to_string()).collect()
 }
 
 #[test]

@@ -12,7 +12,7 @@ pub async fn check(
     my_ip: IpAddr,
     timeout: Duration,
 ) -> (Finding, Option<Route>) {
-    let id = "proxy";
+    let id = CheckId::Proxy;
     let (settings, read_from) = match settings {
         Fact::Known { value, source } => (value, source.clone()),
         Fact::Unknown { reason } => {

@@ -19,6 +19,7 @@ use serde_json::json;
 use md_facts::collect::Fact;
 use md_facts::ProxySettings;
 use md_model::finding::{Finding, Status};
+use md_model::ids::CheckId;
 use md_model::profile::Endpoint;
 use md_net as net;
 use md_pac::{self as pac, PacProxy};

@@ -228,7 +228,7 @@ pub(super) fn port_items(r: &Report, prefix: &str, items: &mut Vec<String>) {
     for f in r
         .checks
         .iter()
-        .filter(|f| f.id.starts_with(prefix) && f.status == Status::Fail)
+        .filter(|f| f.id.to_string().starts_with(prefix) && f.status == Status::Fail)
     {
         let error = ev_str(f, &["error"]);
         // A rule on this computer is not the network's doing.
@@ -238,7 +238,7 @@ pub(super) fn port_items(r: &Report, prefix: &str, items: &mut Vec<String>) {
         let port = ev(f, &["port"])
             .and_then(Value::as_u64)
             .map(|p| p.to_string())
-            .unwrap_or_else(|| f.id[prefix.len()..].to_string());
+            .unwrap_or_else(|| f.id.to_string()[prefix.len()..].to_string());
         let host = ev_str(f, &["host"]);
         let address = ev_str(f, &["address"]).map(str::to_string).or_else(|| {
             ev(f, &["attempts"])

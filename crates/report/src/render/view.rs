@@ -158,9 +158,9 @@ impl View {
             let rows: Vec<CheckRow> = r
                 .checks
                 .iter()
-                .filter(|c| checks::group(&c.id) == g)
+                .filter(|c| checks::group(c.id) == g)
                 .map(|c| CheckRow {
-                    id: c.id.clone(),
+                    id: c.id.to_string(),
                     title: c.title.clone(),
                     status: c.status,
                     summary: c.summary.clone(),
@@ -174,7 +174,14 @@ impl View {
             .checks
             .iter()
             .filter(|c| c.status != Status::Pass && !c.detail.trim().is_empty())
-            .map(|c| (c.title.clone(), c.id.clone(), c.status, c.detail.clone()))
+            .map(|c| {
+                (
+                    c.title.clone(),
+                    c.id.to_string(),
+                    c.status,
+                    c.detail.clone(),
+                )
+            })
             .collect();
         View {
             title: format!("{} report", r.app.name),
