@@ -1,8 +1,9 @@
 //! What the rules read: the findings by check id, a small cause builder,
 //! and the facts several rules share.
 
-use serde_json::Value;
+use serde::de::DeserializeOwned;
 
+use md_model::evidence::{self, ProxyEvidence};
 use md_model::finding::{Finding, Status};
 use md_model::ids::{CauseId, CheckId, FixId, StepId};
 
@@ -30,21 +31,11 @@ impl<'a> Findings<'a> {
             .map(|(id, _)| id)
             .collect()
     }
-    pub(crate) fn ev(&self, id: &str, path: &[&str]) -> Option<&'a Value> {
-        let mut v = &self.get(id)?.evidence;
-        for p in path {
-            v = v.get(p)?;
-        }
-        Some(v)
-    }
-    pub(crate) fn list(&self, id: &str, key: &str) -> Vec<String> {
-        self.ev(id, &[key])
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_string))
-                    .collect()
-            })
+    /// The typed part of check `id`'s evidence (empty when the check is
+    /// missing or its evidence says nothing readable).
+    pub(crate) fn evidence<T: DeserializeOwned + Default>(&self, id: &str) -> T {
+        self.get(id)
+            .map(|f| evidence::read(&f.evidence))
             .unwrap_or_default()
     }
     // Facts several rules share, computed in one place.
@@ -58,8 +49,9 @@ impl<'a> Findings<'a> {
     pub(crate) fn proxy_route_ok(&self) -> bool {
         self.is("proxy", Status::Pass)
             && self
-                .ev("proxy", &["used"])
-                .is_some_and(|u| u.get("kind").and_then(Value::as_str) != Some("direct"))
+                .evidence::<ProxyEvidence>("proxy")
+                .used
+                .is_some_and(|hop| hop.kind != "direct")
     }
 
     /// Zoom's main port failed: 443 when the profile lists it, else the

@@ -7,6 +7,7 @@
 
 pub mod checks;
 pub mod error;
+pub mod evidence;
 pub mod finding;
 pub mod fix_catalog;
 pub mod ids;

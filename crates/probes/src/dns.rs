@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use md_model::evidence::{self, DnsSystemEvidence};
 use md_model::ids::CheckId;
 
 use hickory_resolver::config::{
@@ -246,8 +247,15 @@ pub fn judge_system(
             _ => failed.push(name.0.clone()),
         }
     }
-    let ev =
-        json!({ "names": per_name, "sinkholed": sinkholed, "fails_only_on_system": only_here });
+    // What the diagnosis reads, written through its type (md_model::evidence).
+    let mut ev = json!({ "names": per_name });
+    evidence::write(
+        &DnsSystemEvidence {
+            sinkholed: sinkholed.clone(),
+            fails_only_on_system: only_here.clone(),
+        },
+        &mut ev,
+    );
     let detail = lines.join("\n");
     let (status, summary) = if !sinkholed.is_empty() {
         (Status::Fail, format!("This network's name lookup is blocking Zoom: {} points nowhere (a filter's answer).", sinkholed.join(", ")))

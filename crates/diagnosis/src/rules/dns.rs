@@ -2,14 +2,17 @@
 
 use crate::findings::{cause, Findings};
 use crate::Cause;
+use md_model::evidence::DnsSystemEvidence;
 use md_model::ids::{CauseId, FixId, StepId};
 
 /// Name lookup failed: answered by a filter, failing only on this
 /// computer's server, or failing everywhere.
 pub(super) fn dns(f: &Findings, out: &mut Vec<Cause>) {
     if f.dns_failed() {
-        let sinkholed = f.list("dns.system", "sinkholed");
-        let only_here = f.list("dns.system", "fails_only_on_system");
+        let DnsSystemEvidence {
+            sinkholed,
+            fails_only_on_system: only_here,
+        } = f.evidence("dns.system");
         if !sinkholed.is_empty() {
             out.push(cause(
                 CauseId::DnsFiltered,

@@ -1,6 +1,6 @@
 //! This computer's own software: VPN, firewall, security products, the Zoom app.
 
-use serde_json::Value;
+use md_model::evidence::{SecurityEvidence, VpnEvidence};
 
 use md_model::finding::Status::*;
 
@@ -12,8 +12,8 @@ use md_model::ids::{CauseId, FixId, StepId};
 pub(super) fn vpn(f: &Findings, out: &mut Vec<Cause>) {
     let network_trouble = f.network_trouble();
     let via_vpn = f
-        .ev("vpn", &["interface_kind"])
-        .and_then(Value::as_str)
+        .evidence::<VpnEvidence>("vpn")
+        .interface_kind
         .is_some_and(|k| k == "tunnel" || k == "ppp");
     if via_vpn && network_trouble {
         out.push(cause(
@@ -120,14 +120,12 @@ pub(super) fn zoom_client(f: &Findings, out: &mut Vec<Cause>) {
 }
 
 pub(super) fn security_products(f: &Findings) -> Vec<String> {
-    f.ev("security_software", &["products"])
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|p| p.get("name").and_then(Value::as_str).map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+    f.evidence::<SecurityEvidence>("security_software")
+        .products
+        .into_iter()
+        .map(|p| p.name)
+        .filter(|name| !name.is_empty())
+        .collect()
 }
 
 /// "Avast Antivirus" and "Avast Web/Mail Shield Root" share "avast".

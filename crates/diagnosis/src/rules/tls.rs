@@ -1,6 +1,6 @@
 //! The secure connection: interception, a filter that cuts it, or a stand-in.
 
-use serde_json::Value;
+use md_model::evidence::TlsEvidence;
 
 use super::this_computer::{security_products, shares_word};
 use md_model::finding::Status::*;
@@ -67,17 +67,11 @@ pub(super) fn tls(f: &Findings, out: &mut Vec<Cause>) {
 
 /// The TLS verdict of the first target: (public, local, issuer, stage).
 fn tls_verdict(f: &Findings) -> Option<(String, String, String, String)> {
-    let t = f.ev("tls", &["targets"])?.as_array()?.iter().find(|t| {
-        t.get("public_roots")
-            .and_then(Value::as_str)
-            .is_some_and(|v| v != "trusted")
-            || t.get("stage").is_some()
-    })?;
-    let s = |k: &str| {
-        t.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string()
-    };
-    Some((s("public_roots"), s("local_roots"), s("issuer"), s("stage")))
+    let t = f
+        .evidence::<TlsEvidence>("tls")
+        .targets
+        .into_iter()
+        .find(|t| t.public_roots.as_deref().is_some_and(|v| v != "trusted") || t.stage.is_some())?;
+    let s = |v: Option<String>| v.unwrap_or_default();
+    Some((s(t.public_roots), s(t.local_roots), s(t.issuer), s(t.stage)))
 }
